@@ -122,7 +122,9 @@ var transcodeMessageTypes = []string{liveapi.MessageTypePush, liveapi.MessageTyp
 func (transcodeValidator) Description(context.Context) string {
 	return "transcode_callback can be true only when message_type is " + strings.Join(transcodeMessageTypes, " or ")
 }
-func (v transcodeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v transcodeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (transcodeValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var transcode types.Bool
