@@ -1,0 +1,289 @@
+package liveapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// logSubsystem names this package's tflog subsystem. Its level follows
+// TF_LOG_PROVIDER_VOLCENGINE_LIVEAPI when set, the provider's level otherwise.
+const logSubsystem = "liveapi"
+
+// throttleFloor is the shortest wait after a throttled attempt. The gateway
+// counts requests per account in one-second windows; a retry inside the
+// window that refused us is likely refused again and only adds to the load
+// that caused the refusal.
+const throttleFloor = time.Second
+
+// snippetBytes is how much of an unexpected body an error quotes.
+const snippetBytes = 100
+
+// target is what an action is about, for logs.
+type target struct {
+	scope       Scope
+	app         string
+	messageType string
+}
+
+// envelope is the Live API's answer. Every answer is decoded here rather
+// than by the SDK, which loses non-2xx bodies and ignores errors whose CodeN
+// is 0.
+type envelope struct {
+	ResponseMetadata *struct {
+		RequestID string `json:"RequestId"`
+		Error     *struct {
+			// CodeN is kept raw: a gateway writing it as a string must not
+			// hide the error it reports.
+			CodeN   json.RawMessage
+			Code    string
+			Message string
+		}
+	}
+	Result json.RawMessage
+}
+
+// send runs one action with the retry policy and answers the decoded
+// envelope of its successful attempt. secrets are values of this request
+// (auth keys) that must not reach logs or errors.
+func (c *Client) send(ctx context.Context, action string, tg target, payload any, secrets ...string) (*envelope, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return nil, fmt.Errorf("%s: encoding the request: %w", action, err)
+	}
+	secrets = nonEmpty(append(secrets, c.secrets...))
+	ctx = c.logContext(ctx, action, tg, secrets)
+	tflog.SubsystemTrace(ctx, logSubsystem, "Live API request", map[string]any{"body": redactBody(body)})
+
+	var last error
+	for attempt := 1; ; attempt++ {
+		if err := c.limiter.Wait(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil, canceled(action, ctx.Err(), attempt-1, last)
+			}
+			if last != nil {
+				return nil, fmt.Errorf("%w (stopped after %d attempts: the client-side rate limit would delay the next past the deadline)", last, attempt-1)
+			}
+			return nil, fmt.Errorf("%s: the client-side rate limit would delay the request past the deadline: %w", action, context.DeadlineExceeded)
+		}
+		env, err := c.attempt(ctx, action, attempt, body, secrets)
+		if err == nil {
+			return env, nil
+		}
+		if ctx.Err() != nil {
+			return nil, canceled(action, ctx.Err(), attempt, last)
+		}
+		last = err
+		if !IsRetryable(err) || attempt > c.maxRetries {
+			if attempt == 1 {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
+		}
+		wait := c.backoff(attempt, err)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return nil, fmt.Errorf("%w (stopped after %d attempts: the next would start past the deadline)", err, attempt)
+		}
+		tflog.SubsystemDebug(ctx, logSubsystem, "Live API retry scheduled", map[string]any{
+			"attempt": attempt, "wait_ms": wait.Milliseconds(),
+		})
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, canceled(action, ctx.Err(), attempt, last)
+		case <-timer.C:
+		}
+	}
+}
+
+// logContext prepares the subsystem logger of one action: its fields, and
+// masks for every secret the action knows of, in case one ever slips into a
+// message or field.
+func (c *Client) logContext(ctx context.Context, action string, tg target, secrets []string) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem,
+		tflog.WithLevelFromEnv("TF_LOG_PROVIDER_VOLCENGINE", logSubsystem),
+		tflog.WithRootFields())
+	ctx = tflog.SubsystemMaskLogStrings(ctx, logSubsystem, secrets...)
+	fields := map[string]any{"action": action, "endpoint": c.endpoint}
+	if tg.scope.Vhost != "" {
+		fields["vhost"] = tg.scope.Vhost
+	}
+	if tg.scope.Domain != "" {
+		fields["domain"] = tg.scope.Domain
+	}
+	if tg.app != "" {
+		fields["app"] = tg.app
+	}
+	if tg.messageType != "" {
+		fields["message_type"] = tg.messageType
+	}
+	for k, v := range fields {
+		ctx = tflog.SubsystemSetField(ctx, logSubsystem, k, v)
+	}
+	return ctx
+}
+
+// attempt sends the request once and decodes whatever came back.
+func (c *Client) attempt(ctx context.Context, action string, n int, body []byte, secrets []string) (*envelope, error) {
+	ex := &exchange{}
+	start := time.Now()
+	raw, _, sdkErr := c.sdk.CtxJson(withExchange(ctx, ex), action, url.Values{}, string(body))
+	elapsed := time.Since(start)
+	env, err := decode(action, ex, raw, sdkErr, secrets)
+
+	fields := map[string]any{
+		"attempt":     n,
+		"http_status": ex.status,
+		"duration_ms": elapsed.Milliseconds(),
+	}
+	switch {
+	case err == nil:
+		fields["request_id"] = env.ResponseMetadata.RequestID
+	default:
+		if apiErr, ok := AsAPIError(err); ok {
+			fields["error_code"] = apiErr.Code
+			fields["request_id"] = apiErr.RequestID
+		}
+		fields["error"] = err.Error()
+	}
+	tflog.SubsystemDebug(ctx, logSubsystem, "Live API attempt", fields)
+	if ex.status != 0 {
+		tflog.SubsystemTrace(ctx, logSubsystem, "Live API answer", map[string]any{
+			"attempt": n, "http_status": ex.status, "body": redactBody(raw),
+		})
+	}
+	return env, err
+}
+
+// decode turns one attempt's outcome into the envelope or a typed error.
+func decode(action string, ex *exchange, raw []byte, sdkErr error, secrets []string) (*envelope, error) {
+	if ex.status == 0 {
+		if sdkErr == nil {
+			sdkErr = errors.New("no answer")
+		}
+		return nil, &TransportError{Action: action, Err: sdkErr}
+	}
+	if ex.readErr != nil {
+		return nil, &TransportError{Action: action, HTTPStatus: ex.status, Err: fmt.Errorf("reading the answer: %w", ex.readErr)}
+	}
+	var env envelope
+	if err := json.Unmarshal(raw, &env); err != nil || env.ResponseMetadata == nil {
+		return nil, &TransportError{Action: action, HTTPStatus: ex.status, Err: notEnvelope(raw, secrets)}
+	}
+	md := env.ResponseMetadata
+	if e := md.Error; e != nil {
+		codeN := parseCodeN(e.CodeN)
+		if e.Code != "" || e.Message != "" || codeN != 0 {
+			return nil, &APIError{
+				Action:     action,
+				HTTPStatus: ex.status,
+				Code:       e.Code,
+				CodeN:      codeN,
+				Message:    scrub(e.Message, secrets),
+				RequestID:  md.RequestID,
+			}
+		}
+	}
+	if ex.status < 200 || ex.status > 299 {
+		return nil, &APIError{
+			Action:     action,
+			HTTPStatus: ex.status,
+			Message:    http.StatusText(ex.status),
+			RequestID:  md.RequestID,
+		}
+	}
+	return &env, nil
+}
+
+func parseCodeN(raw json.RawMessage) int {
+	n, err := strconv.Atoi(strings.Trim(string(raw), `"`))
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// notEnvelope describes a body that is not the API's JSON, such as a
+// proxy's HTML page, quoting its start.
+func notEnvelope(raw []byte, secrets []string) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return errors.New("the answer's body was empty, not the Live API's JSON")
+	}
+	quoted := scrub(redactBody(raw), secrets)
+	more := ""
+	if len(quoted) > snippetBytes {
+		cut := snippetBytes
+		for cut > 0 && !utf8.RuneStart(quoted[cut]) {
+			cut--
+		}
+		quoted, more = quoted[:cut], "..."
+	}
+	return fmt.Errorf("the answer's body was not the Live API's JSON (%d bytes): %q%s", len(raw), quoted, more)
+}
+
+// authKeyValue matches an AuthKeyPrimary member with a non-empty string
+// value, also when the body is cut short inside that value.
+var authKeyValue = regexp.MustCompile(`(?i)("AuthKeyPrimary"\s*:\s*)"(?:[^"\\]|\\.)+"?`)
+
+// redactBody renders a request or answer body for logs and errors with
+// every auth key replaced: DescribeCallback returns them in plain text.
+func redactBody(body []byte) string {
+	return authKeyValue.ReplaceAllString(string(body), `${1}"<redacted>"`)
+}
+
+// scrub removes known secret values from text that came from the server.
+func scrub(s string, secrets []string) string {
+	for _, secret := range secrets {
+		s = strings.ReplaceAll(s, secret, "<redacted>")
+	}
+	return s
+}
+
+func nonEmpty(values []string) []string {
+	out := values[:0:0]
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// backoff is the wait before retry number n (1 for the first retry):
+// base·2^(n-1) capped at the maximum. Server errors and transport failures
+// use full jitter, which spreads clients best. Throttling uses equal jitter,
+// so no retry comes back at once, and waits at least throttleFloor; the
+// configured maximum still caps every wait.
+func (c *Client) backoff(n int, err error) time.Duration {
+	d := c.baseDelay
+	for i := 1; i < n && d < c.maxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, c.maxDelay)
+	if IsThrottled(err) {
+		wait := d/2 + rand.N(d/2+1)
+		return max(wait, min(throttleFloor, c.maxDelay))
+	}
+	return rand.N(d + 1)
+}
+
+// canceled reports the caller's context ending, which is never retried.
+func canceled(action string, ctxErr error, attempts int, last error) error {
+	if last == nil {
+		return fmt.Errorf("%s: %w", action, ctxErr)
+	}
+	return fmt.Errorf("%s: %w after %d attempts (last error: %v)", action, ctxErr, attempts, last)
+}

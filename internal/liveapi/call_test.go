@@ -1,0 +1,384 @@
+package liveapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAnswerDecoding(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		reply func(w http.ResponseWriter, action string)
+		check func(t *testing.T, err error)
+	}{
+		{
+			name: "200 with an error whose CodeN is 0",
+			reply: func(w http.ResponseWriter, action string) {
+				writeEnvelope(w, http.StatusOK, action, &wireError{Code: "InvalidParam.OutOfRange", Message: "App is too long"}, nil)
+			},
+			check: func(t *testing.T, err error) {
+				apiErr := wantAPIError(t, err)
+				if apiErr.HTTPStatus != 200 || apiErr.Code != "InvalidParam.OutOfRange" || apiErr.CodeN != 0 ||
+					apiErr.Message != "App is too long" || apiErr.RequestID != "req-UpdateCallback" || apiErr.Action != "UpdateCallback" {
+					t.Errorf("APIError = %+v", apiErr)
+				}
+				if IsRetryable(err) {
+					t.Error("an invalid parameter is reported retryable")
+				}
+			},
+		},
+		{
+			name: "400 typed",
+			reply: func(w http.ResponseWriter, action string) {
+				writeEnvelope(w, http.StatusBadRequest, action, &wireError{CodeN: 100002, Code: "MissingParameter", Message: "MessageType"}, nil)
+			},
+			check: func(t *testing.T, err error) {
+				apiErr := wantAPIError(t, err)
+				if apiErr.HTTPStatus != 400 || apiErr.Code != "MissingParameter" || apiErr.CodeN != 100002 {
+					t.Errorf("APIError = %+v", apiErr)
+				}
+				want := "UpdateCallback failed: HTTP 400, MissingParameter (100002): MessageType [RequestId req-UpdateCallback]"
+				if err.Error() != want {
+					t.Errorf("message = %q, want %q", err, want)
+				}
+			},
+		},
+		{
+			name: "404 vhost not found",
+			reply: func(w http.ResponseWriter, action string) {
+				writeEnvelope(w, http.StatusNotFound, action, &wireError{Code: "ResourceNotFound.VhostNotExist", Message: "vhost not found"}, nil)
+			},
+			check: func(t *testing.T, err error) {
+				if !IsNotFound(err) || !IsVhostNotFound(err) {
+					t.Errorf("error %v is not reported as a missing vhost", err)
+				}
+			},
+		},
+		{
+			name: "CodeN written as a string",
+			reply: func(w http.ResponseWriter, action string) {
+				w.WriteHeader(http.StatusUnauthorized)
+				fmt.Fprintf(w, `{"ResponseMetadata":{"RequestId":"r1","Error":{"CodeN":"100010","Code":"SignatureDoesNotMatch","Message":"bad signature"}}}`)
+			},
+			check: func(t *testing.T, err error) {
+				apiErr := wantAPIError(t, err)
+				if apiErr.CodeN != 100010 || apiErr.Code != "SignatureDoesNotMatch" || apiErr.RequestID != "r1" {
+					t.Errorf("APIError = %+v", apiErr)
+				}
+			},
+		},
+		{
+			name: "non-2xx envelope without an error",
+			reply: func(w http.ResponseWriter, action string) {
+				writeEnvelope(w, http.StatusForbidden, action, nil, nil)
+			},
+			check: func(t *testing.T, err error) {
+				apiErr := wantAPIError(t, err)
+				if apiErr.HTTPStatus != 403 || apiErr.Code != "" || apiErr.Message != "Forbidden" || apiErr.RequestID != "req-UpdateCallback" {
+					t.Errorf("APIError = %+v", apiErr)
+				}
+			},
+		},
+		{
+			name: "HTML from a proxy",
+			reply: func(w http.ResponseWriter, _ string) {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(http.StatusForbidden)
+				fmt.Fprint(w, "<html><body>\n<h1>403 Forbidden</h1>"+strings.Repeat("x", 300)+"</body></html>")
+			},
+			check: func(t *testing.T, err error) {
+				te := wantTransportError(t, err)
+				if te.HTTPStatus != 403 {
+					t.Errorf("HTTPStatus = %d, want 403", te.HTTPStatus)
+				}
+				msg := err.Error()
+				if !strings.Contains(msg, "not the Live API's JSON") || !strings.Contains(msg, `<h1>403 Forbidden</h1>`) {
+					t.Errorf("message %q does not say the body was not the API's JSON, quoting it", msg)
+				}
+				if strings.Contains(msg, "\n") || strings.Contains(msg, "</html>") {
+					t.Errorf("message %q is not sanitized and cut short", msg)
+				}
+			},
+		},
+		{
+			name: "empty body",
+			reply: func(w http.ResponseWriter, _ string) {
+				w.WriteHeader(http.StatusOK)
+			},
+			check: func(t *testing.T, err error) {
+				te := wantTransportError(t, err)
+				if te.HTTPStatus != 200 || !strings.Contains(err.Error(), "empty") {
+					t.Errorf("TransportError = %v (status %d)", err, te.HTTPStatus)
+				}
+			},
+		},
+		{
+			name: "JSON that is not the envelope",
+			reply: func(w http.ResponseWriter, _ string) {
+				w.WriteHeader(http.StatusOK)
+				fmt.Fprint(w, `{"message":"hello"}`)
+			},
+			check: func(t *testing.T, err error) {
+				wantTransportError(t, err)
+			},
+		},
+		{
+			name: "dropped connection",
+			reply: func(w http.ResponseWriter, _ string) {
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err != nil {
+					panic(err)
+				}
+				_ = conn.Close()
+			},
+			check: func(t *testing.T, err error) {
+				te := wantTransportError(t, err)
+				if te.HTTPStatus != 0 {
+					t.Errorf("HTTPStatus = %d, want 0 for no answer", te.HTTPStatus)
+				}
+			},
+		},
+		{
+			name: "empty error object is success",
+			reply: func(w http.ResponseWriter, action string) {
+				writeEnvelope(w, http.StatusOK, action, &wireError{}, nil)
+			},
+			check: func(t *testing.T, err error) {
+				if err != nil {
+					t.Errorf("error %v, want success", err)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, srv := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, action string, _ int) { tt.reply(w, action) })
+			cfg := testConfig(srv.URL)
+			cfg.MaxRetries = 0
+			c := newTestClient(t, cfg)
+			_, err := c.UpdateCallback(context.Background(), pushCallback())
+			tt.check(t, err)
+			if n := f.count(ActionUpdateCallback); n != 1 {
+				t.Errorf("%d attempts, want 1 with MaxRetries 0", n)
+			}
+		})
+	}
+}
+
+func wantAPIError(t *testing.T, err error) *APIError {
+	t.Helper()
+	apiErr, ok := AsAPIError(err)
+	if !ok {
+		t.Fatalf("error %v (%T) is not an *APIError", err, err)
+	}
+	return apiErr
+}
+
+func wantTransportError(t *testing.T, err error) *TransportError {
+	t.Helper()
+	var te *TransportError
+	if !errors.As(err, &te) {
+		t.Fatalf("error %v (%T) is not a *TransportError", err, err)
+	}
+	if !IsRetryable(err) {
+		t.Errorf("transport error %v is not retryable", err)
+	}
+	return te
+}
+
+// failThenSucceed answers the first `failures` calls of every action with
+// fail, then succeeds.
+func failThenSucceed(failures int, fail func(w http.ResponseWriter, action string)) func(http.ResponseWriter, *http.Request, string, int) {
+	return func(w http.ResponseWriter, _ *http.Request, action string, n int) {
+		if n <= failures {
+			fail(w, action)
+			return
+		}
+		writeOK(w, action)
+	}
+}
+
+func apiFailure(status int, code string) func(http.ResponseWriter, string) {
+	return func(w http.ResponseWriter, action string) {
+		writeEnvelope(w, status, action, &wireError{Code: code, Message: "injected"}, nil)
+	}
+}
+
+func TestRetries(t *testing.T) {
+	t.Parallel()
+	dropped := func(w http.ResponseWriter, _ string) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		_ = conn.Close()
+	}
+	tests := []struct {
+		name       string
+		maxRetries int
+		reply      func(http.ResponseWriter, *http.Request, string, int)
+		attempts   int
+		wantErr    bool
+	}{
+		{"3 throttled then success", 3, failThenSucceed(3, apiFailure(429, "FlowLimitExceeded")), 4, false},
+		{"CommonErr with 200 then success", 3, failThenSucceed(2, apiFailure(200, "CommonErr")), 3, false},
+		{"500 then success", 3, failThenSucceed(1, apiFailure(500, "InternalError")), 2, false},
+		{"502 then success", 3, failThenSucceed(1, apiFailure(502, "InternalServiceError")), 2, false},
+		{"503 without code then success", 3, failThenSucceed(1, apiFailure(503, "")), 2, false},
+		{"504 then success", 3, failThenSucceed(1, apiFailure(504, "InternalServiceTimeout")), 2, false},
+		{"dropped connection then success", 3, failThenSucceed(2, dropped), 3, false},
+		{"400 is final", 3, failThenSucceed(5, apiFailure(400, "InvalidParam")), 1, true},
+		{"401 is final", 3, failThenSucceed(5, apiFailure(401, "SignatureDoesNotMatch")), 1, true},
+		{"404 is final", 3, failThenSucceed(5, apiFailure(404, "ResourceNotFound")), 1, true},
+		{"MaxRetries bounds attempts", 2, failThenSucceed(10, apiFailure(500, "InternalError")), 3, true},
+		{"no retries", 0, failThenSucceed(10, apiFailure(429, "FlowLimitExceeded")), 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, srv := newFakeAPI(t, tt.reply)
+			cfg := testConfig(srv.URL)
+			cfg.MaxRetries = tt.maxRetries
+			c := newTestClient(t, cfg)
+			list, requestID, err := c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
+			if got := f.count(ActionDescribeCallback); got != tt.attempts {
+				t.Errorf("%d attempts, want %d", got, tt.attempts)
+			}
+			if !tt.wantErr {
+				if err != nil || requestID != "req-DescribeCallback" || list == nil {
+					t.Errorf("DescribeCallback = %v, %q, %v; want an empty list and the request id", list, requestID, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("DescribeCallback succeeded, want an error")
+			}
+			if _, ok := AsAPIError(err); !ok {
+				t.Errorf("error %v cannot be read as an *APIError", err)
+			}
+			mentionsAttempts := strings.Contains(err.Error(), fmt.Sprintf("after %d attempts", tt.attempts))
+			if tt.attempts > 1 && !mentionsAttempts {
+				t.Errorf("error %q does not say how many attempts were made", err)
+			}
+		})
+	}
+}
+
+func TestRetryStopsAtNonRetryableError(t *testing.T) {
+	t.Parallel()
+	f, srv := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, action string, n int) {
+		if n == 1 {
+			apiFailure(502, "InternalServiceError.BadResponse")(w, action)
+			return
+		}
+		apiFailure(400, "InvalidParam")(w, action)
+	})
+	c := newTestClient(t, testConfig(srv.URL))
+	_, err := c.DeleteCallback(context.Background(), DeleteCallbackInput{Scope: Scope{Vhost: "v"}, MessageType: "push"})
+	if got := f.count(ActionDeleteCallback); got != 2 {
+		t.Errorf("%d attempts, want 2", got)
+	}
+	if apiErr := wantAPIError(t, err); apiErr.Code != "InvalidParam" {
+		t.Errorf("last error code %q, want InvalidParam", apiErr.Code)
+	}
+	if !strings.Contains(err.Error(), "after 2 attempts") {
+		t.Errorf("error %q does not count the attempts", err)
+	}
+}
+
+// A throttled retry waits at least a second unless RetryMaxDelay is lower;
+// with less than that left before the deadline, the client gives up at once.
+func TestRetryRespectsDeadline(t *testing.T) {
+	t.Parallel()
+	f, srv := newFakeAPI(t, failThenSucceed(10, apiFailure(429, "FlowLimitExceeded")))
+	cfg := testConfig(srv.URL)
+	cfg.MaxRetries = 5
+	cfg.RetryBaseDelay = 2 * time.Second
+	cfg.RetryMaxDelay = 10 * time.Second
+	c := newTestClient(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_, err := c.UpdateCallback(ctx, pushCallback())
+	if got := f.count(ActionUpdateCallback); got != 1 {
+		t.Errorf("%d attempts, want 1", got)
+	}
+	if !IsThrottled(err) {
+		t.Errorf("error %v, want the throttling error", err)
+	}
+	if !strings.Contains(fmt.Sprint(err), "deadline") {
+		t.Errorf("error %q does not say the deadline stopped the retries", err)
+	}
+}
+
+func TestCancellationIsNotRetried(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f, srv := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, action string, _ int) {
+		cancel()
+		apiFailure(500, "InternalError")(w, action)
+	})
+	c := newTestClient(t, testConfig(srv.URL))
+	_, err := c.UpdateCallback(ctx, pushCallback())
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+	if got := f.count(ActionUpdateCallback); got != 1 {
+		t.Errorf("%d attempts, want 1", got)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	c := &Client{baseDelay: 100 * time.Millisecond, maxDelay: 5 * time.Second}
+	serverErr := &APIError{HTTPStatus: 500, Code: "InternalError"}
+	throttled := &APIError{HTTPStatus: 429, Code: "FlowLimitExceeded"}
+	for retry, ceiling := range map[int]time.Duration{
+		1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 4: 800 * time.Millisecond,
+		7: 5 * time.Second, 60: 5 * time.Second,
+	} {
+		for range 200 {
+			if d := c.backoff(retry, serverErr); d < 0 || d > ceiling {
+				t.Fatalf("retry %d after a server error waits %v, want within [0, %v]", retry, d, ceiling)
+			}
+			d := c.backoff(retry, throttled)
+			if floor := max(time.Second, ceiling/2); d < floor || d > max(time.Second, ceiling) {
+				t.Fatalf("retry %d after throttling waits %v, want within [%v, %v]", retry, d, floor, max(time.Second, ceiling))
+			}
+		}
+	}
+	low := &Client{baseDelay: time.Millisecond, maxDelay: 4 * time.Millisecond}
+	if d := low.backoff(1, throttled); d != 4*time.Millisecond {
+		t.Errorf("throttled wait %v, want the floor lowered to RetryMaxDelay (4ms)", d)
+	}
+}
+
+func TestRateLimitAppliesToEveryAttempt(t *testing.T) {
+	t.Parallel()
+	f, srv := newFakeAPI(t, failThenSucceed(2, apiFailure(500, "InternalError")))
+	cfg := testConfig(srv.URL)
+	cfg.RequestsPerSecond = 20
+	c := newTestClient(t, cfg)
+	// Drain the burst so that each of the three attempts must wait its turn.
+	if !c.limiter.Allow() {
+		t.Fatal("fresh limiter refused a token")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
+	defer cancel()
+	// Three attempts at 20/s need 150 ms of tokens: the limiter must refuse
+	// to wait past the deadline instead of sending them.
+	_, err := c.UpdateCallback(ctx, pushCallback())
+	if err == nil {
+		t.Fatal("UpdateCallback succeeded, want the deadline to stop it")
+	}
+	if got := f.count(ActionUpdateCallback); got >= 3 {
+		t.Errorf("%d attempts within 120 ms at 20 requests per second", got)
+	}
+}

@@ -1,0 +1,128 @@
+package liveapi
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+)
+
+// Every secret below ends in this marker, so one search covers them all.
+const secretMarker = "do-not-log"
+
+func TestLogsAndErrorsKeepSecrets(t *testing.T) {
+	t.Parallel()
+	_, srv := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, action string, n int) {
+		switch action {
+		case ActionUpdateCallback:
+			// A server that echoes the key it was sent.
+			writeEnvelope(w, http.StatusBadRequest, action, &wireError{
+				Code: "InvalidParam", Message: "AuthKeyPrimary AUTH-KEY-do-not-log is not accepted",
+			}, nil)
+		case ActionDescribeCallback:
+			if n == 1 {
+				// Cut short inside another configuration's key.
+				w.WriteHeader(http.StatusBadGateway)
+				fmt.Fprint(w, `{"Result":{"CallbackList":[{"AuthKeyPrimary":"CUT-KEY-do-not-log`)
+				return
+			}
+			writeEnvelope(w, http.StatusOK, action, nil, map[string]any{"CallbackList": []map[string]any{{
+				"Vhost": "v.example.com", "App": "a", "MessageType": "push", "AuthEnable": true,
+				"AuthKeyPrimary": "OTHER-KEY-do-not-log", "TranscodeCallback": 0,
+				"CallbackDetailList": []map[string]any{{"URL": "https://h.example.com", "CallbackType": "HTTP"}},
+			}}})
+		}
+	})
+	cfg := testConfig(srv.URL)
+	cfg.SecretKey = "SECRET-do-not-log"
+	cfg.SessionToken = "TOKEN-do-not-log"
+	c := newTestClient(t, cfg)
+
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+
+	cb := pushCallback()
+	cb.AuthEnable = true
+	cb.AuthKeyPrimary = "AUTH-KEY-do-not-log"
+	_, updateErr := c.UpdateCallback(ctx, cb)
+	if updateErr == nil {
+		t.Fatal("UpdateCallback succeeded, want the scripted failure")
+	}
+	list, _, err := c.DescribeCallback(ctx, DescribeCallbackInput{Scope: Scope{Vhost: "v.example.com"}})
+	if err != nil {
+		t.Fatalf("DescribeCallback: %v", err)
+	}
+	if len(list) != 1 || list[0].AuthKeyPrimary != "OTHER-KEY-do-not-log" {
+		t.Fatalf("DescribeCallback = %#v; the caller must still get the key", list)
+	}
+
+	for _, err := range []error{updateErr} {
+		if strings.Contains(err.Error(), secretMarker) {
+			t.Errorf("error %q shows a secret", err)
+		}
+	}
+	if strings.Contains(logs.String(), secretMarker) {
+		t.Errorf("logs show a secret:\n%s", logs.String())
+	}
+
+	entries, err := tflogtest.MultilineJSONDecode(&logs)
+	if err != nil {
+		t.Fatalf("decoding logs: %v", err)
+	}
+	var attempts, traces, redacted int
+	for _, e := range entries {
+		switch e["@message"] {
+		case "Live API attempt":
+			attempts++
+			if e["@level"] != "debug" || e["action"] == nil || e["attempt"] == nil || e["http_status"] == nil ||
+				e["duration_ms"] == nil || e["vhost"] == nil || e["@module"] != "provider.liveapi" {
+				t.Errorf("attempt entry lacks fields: %v", e)
+			}
+			if e["action"] == ActionUpdateCallback && (e["error_code"] != "InvalidParam" || e["request_id"] != "req-UpdateCallback" ||
+				e["app"] != "live" || e["message_type"] != "push") {
+				t.Errorf("UpdateCallback attempt entry: %v", e)
+			}
+		case "Live API request", "Live API answer":
+			traces++
+			if e["@level"] != "trace" {
+				t.Errorf("body logged at %v", e["@level"])
+			}
+			if strings.Contains(fmt.Sprint(e["body"]), `"AuthKeyPrimary":"<redacted>"`) {
+				redacted++
+			}
+		}
+	}
+	// Update: 1 attempt. Describe: the cut-short answer, then the list.
+	if attempts != 3 {
+		t.Errorf("%d attempt entries, want 3", attempts)
+	}
+	// Request and answer bodies: update, describe, and describe's 2 answers.
+	if traces != 5 {
+		t.Errorf("%d body entries, want 5", traces)
+	}
+	// The update request, the cut-short answer and the list answer.
+	if redacted != 3 {
+		t.Errorf("%d body entries show a redacted key, want 3", redacted)
+	}
+}
+
+func TestNotEnvelopeRedactsAndScrubs(t *testing.T) {
+	t.Parallel()
+	err := notEnvelope([]byte(`<p>key S3CRET</p> {"authkeyprimary" : "abc\"def"}`), []string{"S3CRET"})
+	msg := err.Error()
+	if strings.Contains(msg, "S3CRET") || strings.Contains(msg, "abc") || strings.Contains(msg, "def") {
+		t.Errorf("message %q shows a secret", msg)
+	}
+	if !strings.Contains(msg, "<p>key <redacted></p>") {
+		t.Errorf("message %q does not quote the body", msg)
+	}
+
+	long := notEnvelope([]byte(strings.Repeat("é", 200)), nil).Error()
+	if !strings.HasSuffix(long, `"...`) || strings.Contains(long, `\x`) {
+		t.Errorf("long body quoted as %q, want a clean cut with an ellipsis", long)
+	}
+}
