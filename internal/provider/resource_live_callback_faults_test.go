@@ -1,0 +1,257 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
+	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
+)
+
+// faultKinds are the answers the Live API or the network between can give
+// instead of a normal one. Each is injected twice in a row, which the retry
+// policy must absorb.
+var faultKinds = []struct {
+	name  string
+	fault liveemu.Fault
+}{
+	{"throttled_429", liveemu.Fault{HTTPStatus: 429, Code: "FlowLimitExceeded", Times: 2}},
+	{"common_err_200", liveemu.Fault{HTTPStatus: 200, Code: "CommonErr", Times: 2}},
+	{"internal_error_500", liveemu.Fault{HTTPStatus: 500, Code: "InternalError", Times: 2}},
+	{"bad_gateway_502", liveemu.Fault{HTTPStatus: 502, Code: "InternalServiceError", Times: 2}},
+	{"timeout_504", liveemu.Fault{HTTPStatus: 504, Code: "InternalServiceTimeout", Times: 2}},
+	{"dropped_connection", liveemu.Fault{Drop: true, Times: 2}},
+	{"answer_lost_after_write", liveemu.Fault{Drop: true, AfterApply: true, Times: 1}},
+	{"non_json_body", liveemu.Fault{RawBody: "<html><body>502 Bad Gateway</body></html>", HTTPStatus: 502, Times: 2}},
+}
+
+// faultScenario is an app configuration, a vhost-wide one, and an app
+// configuration that Terraform does not manage but whose message type the
+// vhost-wide one shares: it must survive everything.
+type faultScenario struct {
+	emu     *testEmulator
+	sibling liveapi.Callback
+}
+
+func newFaultScenario(t *testing.T) *faultScenario {
+	emu := newTestEmulator(t)
+	s := &faultScenario{emu: emu, sibling: liveapi.Callback{
+		Scope: liveapi.Scope{Vhost: vhost}, App: "unmanaged", MessageType: "record",
+		CallbackDetailList: []liveapi.CallbackDetail{{URL: "https://unmanaged.example.com/", CallbackType: "HTTP"}},
+		AuthEnable:         true, AuthKeyPrimary: "unmanaged-key",
+	}}
+	if _, err := emu.client(t).UpdateCallback(context.Background(), s.sibling); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (s *faultScenario) config(version string, extra ...string) string {
+	return s.emu.providerConfig(
+		callbackHCL("app", "vhost", vhost, "app1", "push", []string{"https://hooks.example.com/" + version}, extra...),
+		callbackHCL("wide", "vhost", vhost, "", "record", []string{"https://hooks.example.com/rec-" + version}, extra...),
+	)
+}
+
+// expectExactly checks that the emulator holds exactly the managed
+// configurations with the given version's URLs, and the untouched sibling:
+// nothing lost, nothing duplicated.
+func (s *faultScenario) expectExactly(version string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var got []string
+		for _, c := range s.emu.All() {
+			got = append(got, fmt.Sprintf("%s/%s/%s", c.App, c.MessageType, c.CallbackDetailList[0].URL))
+		}
+		want := []string{
+			"/record/https://hooks.example.com/rec-" + version,
+			"app1/push/https://hooks.example.com/" + version,
+			"unmanaged/record/https://unmanaged.example.com/",
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("emulator holds %v, want %v", got, want)
+		}
+		return s.siblingIntact()
+	}
+}
+
+func (s *faultScenario) siblingIntact() error {
+	got, ok := s.emu.Get(vhost, s.sibling.App, s.sibling.MessageType)
+	if !ok {
+		return fmt.Errorf("the unmanaged sibling configuration was lost")
+	}
+	if got.AuthKeyPrimary != s.sibling.AuthKeyPrimary || got.CallbackDetailList[0].URL != s.sibling.CallbackDetailList[0].URL {
+		return fmt.Errorf("the unmanaged sibling configuration changed: %+v", got)
+	}
+	return nil
+}
+
+func (s *faultScenario) inject(action string, f liveemu.Fault) func() {
+	return func() {
+		f.Action = action
+		s.emu.InjectFault(f)
+	}
+}
+
+// Every operation converges under every retryable fault: create, refresh,
+// update, import and delete.
+func TestAccLiveCallback_faults(t *testing.T) {
+	for _, fk := range faultKinds {
+		t.Run(fk.name, func(t *testing.T) {
+			s := newFaultScenario(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: func(st *terraform.State) error {
+					if err := s.emu.checkDestroyed(st); err != nil {
+						return err
+					}
+					if n := len(s.emu.All()); n != 1 {
+						return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
+					}
+					return s.siblingIntact()
+				},
+				Steps: []resource.TestStep{
+					{
+						PreConfig: s.inject("UpdateCallback", fk.fault),
+						Config:    s.config("v1"),
+						Check:     s.expectExactly("v1"),
+					},
+					{
+						PreConfig: s.inject("DescribeCallback", fk.fault),
+						Config:    s.config("v1"),
+						PlanOnly:  true,
+					},
+					{
+						PreConfig:        s.inject("UpdateCallback", fk.fault),
+						Config:           s.config("v2"),
+						ConfigPlanChecks: expectAction("volcengine_live_callback.app", plancheck.ResourceActionUpdate),
+						Check:            s.expectExactly("v2"),
+					},
+					{
+						PreConfig:         s.inject("DescribeCallback", fk.fault),
+						ResourceName:      "volcengine_live_callback.app",
+						ImportState:       true,
+						ImportStateVerify: true,
+					},
+					{
+						Config: s.config("v2"),
+						Check: func(*terraform.State) error {
+							// Consumed by the destroy that follows the last step.
+							s.inject("DeleteCallback", fk.fault)()
+							return nil
+						},
+					},
+				},
+			})
+			if f := s.emu.Calls("DeleteCallback"); f < 2 {
+				t.Errorf("DeleteCallback called %d times; the fault was not exercised", f)
+			}
+		})
+	}
+}
+
+// An answer slower than the operation's timeout fails the operation with a
+// diagnostic that says so; running Terraform again converges.
+func TestAccLiveCallback_slowerThanTimeout(t *testing.T) {
+	s := newFaultScenario(t)
+	slow := liveemu.Fault{Latency: 4 * time.Second, Times: 1}
+	timeouts := `timeouts {
+    create = "2s"
+    update = "2s"
+    delete = "2s"
+  }`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(s.emu.All()); n != 1 {
+				return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
+			}
+			return s.siblingIntact()
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   s.inject("UpdateCallback", slow),
+				Config:      s.config("v1", timeouts),
+				ExpectError: regexp.MustCompile(`(?s)Error creating Live callback.*deadline exceeded.*ran out of time`),
+			},
+			{
+				Config: s.config("v1", timeouts),
+				Check:  s.expectExactly("v1"),
+			},
+			{
+				PreConfig:   s.inject("UpdateCallback", slow),
+				Config:      s.config("v2", timeouts),
+				ExpectError: regexp.MustCompile(`(?s)Error updating Live callback.*deadline exceeded`),
+			},
+			{
+				Config: s.config("v2", timeouts),
+				Check:  s.expectExactly("v2"),
+			},
+			{
+				Config:  s.config("v2", timeouts),
+				Destroy: true,
+				PreConfig: func() {
+					s.emu.InjectFault(liveemu.Fault{Action: "DeleteCallback", Latency: 4 * time.Second, Times: 2})
+				},
+				ExpectError: regexp.MustCompile(`(?s)Error deleting Live callback.*deadline exceeded`),
+			},
+			{
+				Config: s.config("v2", timeouts),
+				Check:  s.expectExactly("v2"),
+			},
+		},
+	})
+}
+
+// An update that the API shows only after a delay is waited for, so that
+// the state and the next plan reflect the server.
+func TestAccLiveCallback_delayedVisibility(t *testing.T) {
+	s := newFaultScenario(t)
+	s.emu.SetVisibilityDelay(1500 * time.Millisecond)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(s.emu.All()); n != 1 {
+				return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
+			}
+			return s.siblingIntact()
+		},
+		Steps: []resource.TestStep{
+			{Config: s.config("v1"), Check: s.expectExactly("v1"), ConfigPlanChecks: emptyPlanAfterApply},
+			{Config: s.config("v2"), Check: s.expectExactly("v2"), ConfigPlanChecks: emptyPlanAfterApply},
+		},
+	})
+}
+
+// When retries run out, the error names the cause and the attempts, and a
+// plain re-run converges.
+func TestAccLiveCallback_retriesExhausted(t *testing.T) {
+	s := newFaultScenario(t)
+	config := strings.Replace(s.config("v1"), "provider \"volcengine\" {", "provider \"volcengine\" {\n  max_retries = 1", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(s.emu.All()); n != 1 {
+				return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
+			}
+			return s.siblingIntact()
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   s.inject("UpdateCallback", liveemu.Fault{HTTPStatus: 500, Code: "InternalError", Times: 4}),
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)InternalError.*RequestId.*gave up after 2 attempts.*temporary`),
+			},
+			{Config: config, Check: s.expectExactly("v1")},
+		},
+	})
+}
