@@ -29,7 +29,12 @@ type testEmulator struct {
 
 func newTestEmulator(t *testing.T) *testEmulator {
 	t.Helper()
-	emu := liveemu.New(liveemu.Config{})
+	return newTestEmulatorWith(t, liveemu.Config{})
+}
+
+func newTestEmulatorWith(t *testing.T, cfg liveemu.Config) *testEmulator {
+	t.Helper()
+	emu := liveemu.New(cfg)
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	return &testEmulator{Server: emu, URL: srv.URL}

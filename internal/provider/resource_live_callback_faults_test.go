@@ -255,3 +255,50 @@ func TestAccLiveCallback_retriesExhausted(t *testing.T) {
 		},
 	})
 }
+
+// Many configurations applied at Terraform's default parallelism against an
+// account limited below the provider's own rate: the API throttles, the
+// provider retries, and no throttling error reaches the user. With
+// requests_per_second at the account's limit, the API never has to throttle.
+func TestAccLiveCallback_throttledAccount(t *testing.T) {
+	var resources []string
+	for i := range 8 {
+		resources = append(resources, callbackHCL(fmt.Sprintf("c%d", i), "vhost", vhost, fmt.Sprintf("app%d", i),
+			liveapi.MessageTypes[i%len(liveapi.MessageTypes)], []string{"https://hooks.example.com/"}))
+	}
+	for _, tc := range []struct {
+		name          string
+		providerRate  string
+		wantThrottled bool
+	}{
+		{"provider_faster_than_account", "", true},
+		{"provider_at_account_limit", "requests_per_second = 2", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			emu := newTestEmulatorWith(t, liveemu.Config{RequestsPerSecond: 2, Burst: 2})
+			config := strings.Replace(emu.providerConfig(resources...), "provider \"volcengine\" {",
+				"provider \"volcengine\" {\n  "+tc.providerRate, 1)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: func(st *terraform.State) error {
+					if n := len(emu.All()); n != 0 {
+						return fmt.Errorf("%d configurations left after destroy", n)
+					}
+					if got := emu.Throttled() > 0; got != tc.wantThrottled {
+						return fmt.Errorf("emulator throttled %d requests; want throttling: %t", emu.Throttled(), tc.wantThrottled)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{{
+					Config: config,
+					Check: func(*terraform.State) error {
+						if n := len(emu.All()); n != len(resources) {
+							return fmt.Errorf("emulator holds %d configurations, want %d", n, len(resources))
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}
