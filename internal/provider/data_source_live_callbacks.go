@@ -182,15 +182,10 @@ func (d *liveCallbacksDataSource) Read(ctx context.Context, req datasource.ReadR
 			Vhost:              types.StringValue(c.Vhost),
 			App:                types.StringValue(c.App),
 			MessageType:        types.StringValue(c.MessageType),
-			CallbackDetailList: make([]callbackDetailModel, 0, len(c.CallbackDetailList)),
+			CallbackDetailList: detailModels(c.CallbackDetailList),
 			AuthEnable:         types.BoolValue(c.AuthEnable),
 			TranscodeCallback:  types.BoolValue(c.TranscodeCallback),
 			CreateTime:         types.StringValue(c.CreateTime),
-		}
-		for _, det := range c.CallbackDetailList {
-			s.CallbackDetailList = append(s.CallbackDetailList, callbackDetailModel{
-				URL: types.StringValue(det.URL), CallbackType: types.StringValue(det.CallbackType),
-			})
 		}
 		m.Callbacks = append(m.Callbacks, s)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -55,7 +56,11 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One Volcengine Live callback configuration: where Live sends the messages of one " +
-			"message type for a vhost (optionally narrowed to one app) or a push domain.",
+			"message type for a vhost (optionally narrowed to one app) or a push domain.\n\n" +
+			"The API writes a configuration as a whole: creating this resource for a configuration that already " +
+			"exists replaces its settings. Import existing configurations to adopt them unchanged. Destroying a " +
+			"configuration without an `app` never removes the app configurations of the same message type, " +
+			"although the API's DeleteCallback would: the provider restores them and warns.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`vhost:<vhost>:<app>:<message_type>` (the app may be empty) or " +
@@ -214,20 +219,7 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan liveCallbackModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultOperationTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	r.write(ctx, "creating", plan, req.Config, &resp.State, &resp.Diagnostics)
+	r.write(ctx, "creating", req.Plan, req.Config, timeouts.Value.Create, &resp.State, &resp.Diagnostics)
 }
 
 func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -263,20 +255,7 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan liveCallbackModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultOperationTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	r.write(ctx, "updating", plan, req.Config, &resp.State, &resp.Diagnostics)
+	r.write(ctx, "updating", req.Plan, req.Config, timeouts.Value.Update, &resp.State, &resp.Diagnostics)
 }
 
 func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -327,12 +306,25 @@ func (r *liveCallbackResource) ImportState(ctx context.Context, req resource.Imp
 
 // write sends the complete desired configuration (UpdateCallback replaces
 // the whole configuration) and waits until DescribeCallback shows it.
-func (r *liveCallbackResource) write(ctx context.Context, verb string, plan liveCallbackModel, config configGetter, state stateSetter, diags *diag.Diagnostics) {
+func (r *liveCallbackResource) write(ctx context.Context, verb string, planned tfsdk.Plan, config tfsdk.Config,
+	timeout func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	state *tfsdk.State, diags *diag.Diagnostics) {
+	var plan liveCallbackModel
+	diags.Append(planned.Get(ctx, &plan)...)
+	// Write-only values exist only in the configuration.
 	var keyWO types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("auth_key_primary_wo"), &keyWO)...)
 	if diags.HasError() {
 		return
 	}
+	d, dd := timeout(plan.Timeouts, ctx, defaultOperationTimeout)
+	diags.Append(dd...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+
 	key := plan.key()
 	desired := plan.toCallback(keyWO.ValueString())
 
@@ -359,14 +351,6 @@ func (r *liveCallbackResource) write(ctx context.Context, verb string, plan live
 	}
 	plan.fill(got)
 	diags.Append(state.Set(ctx, &plan)...)
-}
-
-type configGetter interface {
-	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
-}
-
-type stateSetter interface {
-	Set(ctx context.Context, val any) diag.Diagnostics
 }
 
 // waitVisible polls DescribeCallback until it reports the desired
@@ -537,6 +521,14 @@ type callbackDetailModel struct {
 	CallbackType types.String `tfsdk:"callback_type"`
 }
 
+func detailModels(details []liveapi.CallbackDetail) []callbackDetailModel {
+	out := make([]callbackDetailModel, 0, len(details))
+	for _, d := range details {
+		out = append(out, callbackDetailModel{URL: types.StringValue(d.URL), CallbackType: types.StringValue(d.CallbackType)})
+	}
+	return out
+}
+
 func (m liveCallbackModel) key() callbackKey {
 	return callbackKey{
 		Scope:       liveapi.Scope{Vhost: m.Vhost.ValueString(), Domain: m.Domain.ValueString()},
@@ -576,12 +568,7 @@ func (m liveCallbackModel) toCallback(keyWO string) liveapi.Callback {
 // the API returns is compared with the configuration on the next plan.
 func (m *liveCallbackModel) fill(c liveapi.Callback) {
 	m.ID = types.StringValue(m.key().String())
-	m.CallbackDetailList = make([]callbackDetailModel, 0, len(c.CallbackDetailList))
-	for _, d := range c.CallbackDetailList {
-		m.CallbackDetailList = append(m.CallbackDetailList, callbackDetailModel{
-			URL: types.StringValue(d.URL), CallbackType: types.StringValue(d.CallbackType),
-		})
-	}
+	m.CallbackDetailList = detailModels(c.CallbackDetailList)
 	m.AuthEnable = types.BoolValue(c.AuthEnable)
 	m.TranscodeCallback = types.BoolValue(c.TranscodeCallback)
 	if !m.writeOnlyKey() {

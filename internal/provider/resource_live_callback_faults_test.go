@@ -95,6 +95,17 @@ func (s *faultScenario) siblingIntact() error {
 	return nil
 }
 
+// onlySiblingLeft is the scenario's CheckDestroy.
+func (s *faultScenario) onlySiblingLeft(st *terraform.State) error {
+	if err := s.emu.checkDestroyed(st); err != nil {
+		return err
+	}
+	if n := len(s.emu.All()); n != 1 {
+		return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
+	}
+	return s.siblingIntact()
+}
+
 func (s *faultScenario) inject(action string, f liveemu.Fault) func() {
 	return func() {
 		f.Action = action
@@ -110,15 +121,7 @@ func TestAccLiveCallback_faults(t *testing.T) {
 			s := newFaultScenario(t)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy: func(st *terraform.State) error {
-					if err := s.emu.checkDestroyed(st); err != nil {
-						return err
-					}
-					if n := len(s.emu.All()); n != 1 {
-						return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
-					}
-					return s.siblingIntact()
-				},
+				CheckDestroy:             s.onlySiblingLeft,
 				Steps: []resource.TestStep{
 					{
 						PreConfig: s.inject("UpdateCallback", fk.fault),
@@ -171,12 +174,7 @@ func TestAccLiveCallback_slowerThanTimeout(t *testing.T) {
   }`
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(s.emu.All()); n != 1 {
-				return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
-			}
-			return s.siblingIntact()
-		},
+		CheckDestroy:             s.onlySiblingLeft,
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   s.inject("UpdateCallback", slow),
@@ -219,12 +217,7 @@ func TestAccLiveCallback_delayedVisibility(t *testing.T) {
 	s.emu.SetVisibilityDelay(1500 * time.Millisecond)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(s.emu.All()); n != 1 {
-				return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
-			}
-			return s.siblingIntact()
-		},
+		CheckDestroy:             s.onlySiblingLeft,
 		Steps: []resource.TestStep{
 			{Config: s.config("v1"), Check: s.expectExactly("v1"), ConfigPlanChecks: emptyPlanAfterApply},
 			{Config: s.config("v2"), Check: s.expectExactly("v2"), ConfigPlanChecks: emptyPlanAfterApply},
@@ -239,12 +232,7 @@ func TestAccLiveCallback_retriesExhausted(t *testing.T) {
 	config := strings.Replace(s.config("v1"), "provider \"volcengine\" {", "provider \"volcengine\" {\n  max_retries = 1", 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(s.emu.All()); n != 1 {
-				return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
-			}
-			return s.siblingIntact()
-		},
+		CheckDestroy:             s.onlySiblingLeft,
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   s.inject("UpdateCallback", liveemu.Fault{HTTPStatus: 500, Code: "InternalError", Times: 4}),
