@@ -273,6 +273,9 @@ func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRe
 	defer cancel()
 
 	key := state.key()
+	if key.App != "" {
+		defer beginDelete(key)()
+	}
 	unlock := lockMessageType(key)
 	defer unlock()
 
@@ -395,7 +398,8 @@ func (r *liveCallbackResource) deleteScopeWide(ctx context.Context, key callback
 	}
 	var siblings []liveapi.Callback
 	for _, c := range before {
-		if c.App != "" && c.MessageType == key.MessageType {
+		if c.App != "" && c.MessageType == key.MessageType &&
+			!deleteInFlight(callbackKey{Scope: key.Scope, App: c.App, MessageType: c.MessageType}) {
 			siblings = append(siblings, c)
 		}
 	}
@@ -498,6 +502,34 @@ func lockMessageType(k callbackKey) (unlock func()) {
 	m := mu.(*sync.Mutex)
 	m.Lock()
 	return m.Unlock
+}
+
+// deletes counts the app configurations this provider process has been
+// asked to delete and has not finished with. A scope-wide delete does not
+// restore those: they are going anyway, and restoring them would cost two
+// calls for nothing when a whole vhost is destroyed.
+var deletes = struct {
+	sync.Mutex
+	inFlight map[callbackKey]int
+}{inFlight: map[callbackKey]int{}}
+
+func beginDelete(k callbackKey) (done func()) {
+	deletes.Lock()
+	deletes.inFlight[k]++
+	deletes.Unlock()
+	return func() {
+		deletes.Lock()
+		if deletes.inFlight[k]--; deletes.inFlight[k] == 0 {
+			delete(deletes.inFlight, k)
+		}
+		deletes.Unlock()
+	}
+}
+
+func deleteInFlight(k callbackKey) bool {
+	deletes.Lock()
+	defer deletes.Unlock()
+	return deletes.inFlight[k] > 0
 }
 
 type liveCallbackModel struct {
