@@ -272,6 +272,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				ex.action, ex.version, strings.Join([]string{actionUpdate, actionDescribe, actionDelete}, ", "), APIVersion)))
 		return
 	}
+	// The body is read only up to the limit, so a larger one could never
+	// match its signed hash: refuse it for its size, as the API would.
+	if len(body) > maxBodyBytes {
+		ex.fail(newError("InvalidParam.BindError", fmt.Sprintf("the request body is larger than %d bytes", maxBodyBytes)))
+		return
+	}
 	acct, err := s.authenticate(r, body)
 	if err != nil {
 		ex.fail(err)

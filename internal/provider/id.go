@@ -39,16 +39,16 @@ func parseCallbackID(id string) (callbackKey, error) {
 	switch {
 	case len(parts) == 4 && parts[0] == "vhost":
 		k = callbackKey{Scope: liveapi.Scope{Vhost: parts[1]}, App: parts[2], MessageType: parts[3]}
-		if k.Vhost == "" {
-			return k, fmt.Errorf("the ID %q has an empty vhost. %s", id, importIDFormats)
+		if !isHostName(k.Vhost) {
+			return k, fmt.Errorf("the ID %q has an invalid vhost %q: it %s. %s", id, k.Vhost, hostRule, importIDFormats)
 		}
 		if k.App != "" && !appPattern.MatchString(k.App) {
 			return k, fmt.Errorf("the ID %q has an invalid app %q: %s. %s", id, k.App, appRule, importIDFormats)
 		}
 	case len(parts) == 3 && parts[0] == "domain":
 		k = callbackKey{Scope: liveapi.Scope{Domain: parts[1]}, MessageType: parts[2]}
-		if k.Domain == "" {
-			return k, fmt.Errorf("the ID %q has an empty domain. %s", id, importIDFormats)
+		if !isHostName(k.Domain) {
+			return k, fmt.Errorf("the ID %q has an invalid domain %q: it %s. %s", id, k.Domain, hostRule, importIDFormats)
 		}
 	default:
 		return k, fmt.Errorf("the ID %q is not a Live callback ID. %s", id, importIDFormats)

@@ -36,9 +36,11 @@ func TestParseCallbackID(t *testing.T) {
 		{id: "domain:d:app:push", wantErr: "is not a Live callback ID"},
 		{id: "VHOST:v:a:push", wantErr: "is not a Live callback ID"},
 		{id: "host:v:a:push", wantErr: "is not a Live callback ID"},
-		{id: "vhost::a:push", wantErr: "has an empty vhost"},
-		{id: "vhost:::push", wantErr: "has an empty vhost"},
-		{id: "domain::push", wantErr: "has an empty domain"},
+		{id: "vhost::a:push", wantErr: "has an invalid vhost \"\""},
+		{id: "vhost:::push", wantErr: "has an invalid vhost \"\""},
+		{id: "domain::push", wantErr: "has an invalid domain \"\""},
+		{id: "vhost:bad host!:a:push", wantErr: `has an invalid vhost "bad host!"`},
+		{id: "domain:push.example.com/x:record", wantErr: `has an invalid domain`},
 		{id: "vhost:v:bad app:push", wantErr: `has an invalid app "bad app"`},
 		{id: "vhost:v:" + strings.Repeat("a", 31) + ":push", wantErr: "has an invalid app"},
 		{id: "vhost:v:应用:push", wantErr: "has an invalid app"},
@@ -55,15 +57,15 @@ func TestParseCallbackID(t *testing.T) {
 					t.Fatalf("parseCallbackID(%q): %v", tc.id, err)
 				}
 				if got != tc.want {
-					t.Fatalf("parseCallbackID(%q) = %+v, want %+v", tc.id, got, tc.want)
+					t.Fatalf("parseCallbackID(%q) = %#v, want %#v", tc.id, got, tc.want)
 				}
 				if got.String() != tc.id {
-					t.Fatalf("%+v renders as %q, want %q", got, got.String(), tc.id)
+					t.Fatalf("%#v renders as %q, want %q", got, got.String(), tc.id)
 				}
 				return
 			}
 			if err == nil {
-				t.Fatalf("parseCallbackID(%q) = %+v, want an error containing %q", tc.id, got, tc.wantErr)
+				t.Fatalf("parseCallbackID(%q) = %#v, want an error containing %q", tc.id, got, tc.wantErr)
 			}
 			if !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("parseCallbackID(%q) error %q lacks %q", tc.id, err, tc.wantErr)
@@ -115,21 +117,21 @@ func FuzzParseCallbackID(f *testing.F) {
 			t.Fatalf("parseCallbackID(%q) accepted the message type %q", id, key.MessageType)
 		}
 		if (key.Vhost == "") == (key.Domain == "") {
-			t.Fatalf("parseCallbackID(%q) = %+v: want exactly one of vhost and domain", id, key)
+			t.Fatalf("parseCallbackID(%q) = %#v: want exactly one of vhost and domain", id, key)
 		}
 		if key.Domain != "" && key.App != "" {
-			t.Fatalf("parseCallbackID(%q) = %+v: a domain ID with an app", id, key)
+			t.Fatalf("parseCallbackID(%q) = %#v: a domain ID with an app", id, key)
 		}
 		rendered := key.String()
 		if rendered != id {
-			t.Fatalf("parseCallbackID(%q) = %+v, which renders as %q", id, key, rendered)
+			t.Fatalf("parseCallbackID(%q) = %#v, which renders as %q", id, key, rendered)
 		}
 		again, err := parseCallbackID(rendered)
 		if err != nil {
-			t.Fatalf("%+v renders as %q, which does not parse: %v", key, rendered, err)
+			t.Fatalf("%#v renders as %q, which does not parse: %v", key, rendered, err)
 		}
 		if again != key {
-			t.Fatalf("%q parses to %+v, its rendering %q to %+v", id, key, rendered, again)
+			t.Fatalf("%q parses to %#v, its rendering %q to %#v", id, key, rendered, again)
 		}
 	})
 }

@@ -143,8 +143,10 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"auth_key_primary_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only alternative to `auth_key_primary` (Terraform 1.11 or later): sent " +
 					"to the API, never stored in plan or state. Requires `auth_key_primary_wo_version`.",
-				Optional:  true,
-				Sensitive: true,
+				Optional: true,
+				// Not marked sensitive: a write-only value never reaches plan or
+				// state, and Terraform 1.11 lists sensitive paths in varying
+				// order, which makes refresh-only plans report a change.
 				WriteOnly: true,
 				Validators: []validator.String{
 					stringvalidator.ConflictsWith(path.MatchRoot("auth_key_primary")),

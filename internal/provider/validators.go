@@ -26,6 +26,10 @@ const (
 	urlRule  = "must be an absolute http:// or https:// URL with a host"
 )
 
+func isHostName(s string) bool {
+	return len(s) <= 253 && hostPattern.MatchString(s)
+}
+
 // hostNameValidator checks vhost and domain values.
 type hostNameValidator struct{}
 
@@ -39,7 +43,7 @@ func (hostNameValidator) ValidateString(_ context.Context, req validator.StringR
 		return
 	}
 	v := req.ConfigValue.ValueString()
-	if len(v) > 253 || !hostPattern.MatchString(v) {
+	if !isHostName(v) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid host name",
 			fmt.Sprintf("%s %s; got %q.", req.Path, hostRule, v))
 	}
