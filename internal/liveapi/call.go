@@ -149,10 +149,9 @@ func (c *Client) attempt(ctx context.Context, action string, n int, body []byte,
 		"http_status": ex.status,
 		"duration_ms": elapsed.Milliseconds(),
 	}
-	switch {
-	case err == nil:
+	if err == nil {
 		fields["request_id"] = env.ResponseMetadata.RequestID
-	default:
+	} else {
 		if apiErr, ok := AsAPIError(err); ok {
 			fields["error_code"] = apiErr.Code
 			fields["request_id"] = apiErr.RequestID

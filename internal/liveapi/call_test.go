@@ -125,7 +125,9 @@ func TestAnswerDecoding(t *testing.T) {
 				fmt.Fprint(w, `{"message":"hello"}`)
 			},
 			check: func(t *testing.T, err error) {
-				wantTransportError(t, err)
+				if te := wantTransportError(t, err); te.HTTPStatus != http.StatusOK {
+					t.Errorf("transport error carries HTTP %d, want 200", te.HTTPStatus)
+				}
 			},
 		},
 		{
