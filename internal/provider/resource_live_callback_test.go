@@ -89,6 +89,12 @@ func TestAccLiveCallback_basic(t *testing.T) {
 			{
 				ResourceName:  name,
 				ImportState:   true,
+				ImportStateId: "vhost:" + vhost + ":nobody:push",
+				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+			{
+				ResourceName:  name,
+				ImportState:   true,
 				ImportStateId: "vhost:" + vhost + ":push",
 				ExpectError:   regexp.MustCompile(`(?s)vhost:<vhost>:<app>:<message_type>.*domain:<domain>:<message_type>`),
 			},
@@ -364,6 +370,50 @@ func TestAccLiveCallback_serverErrors(t *testing.T) {
 			{
 				Config:      emu.providerConfig(callbackHCL("test", "vhost", "other.live.example.com", "", "push", urls)),
 				ExpectError: regexp.MustCompile(`(?s)RequestForbidden.AccountIDNotAllow.*RequestId.*another\s+account`),
+			},
+		},
+	})
+}
+
+// Credentials of an account that needs an STS session token work only
+// with it, and an account whose billing is suspended gets an answer that
+// says so.
+func TestAccLiveCallback_accountStates(t *testing.T) {
+	emu := newTestEmulator(t)
+	emu.AddAccount(liveemu.Account{ID: "2100000003", AccessKey: "AKLTSTS", SecretKey: "sts-secret", SessionToken: "sts-token"})
+	emu.AddVhost("2100000003", "sts.live.example.com")
+	emu.AddAccount(liveemu.Account{ID: "2100000004", AccessKey: "AKLTUNBILLED", SecretKey: "unbilled-secret", Unbilled: true})
+	emu.AddVhost("2100000004", "unbilled.live.example.com")
+	config := func(ak, sk, token, scope string) string {
+		return fmt.Sprintf(`
+provider "volcengine" {
+  endpoint      = %q
+  access_key    = %q
+  secret_key    = %q
+  session_token = %q
+}
+`, emu.URL, ak, sk, token) + callbackHCL("test", "vhost", scope, "", "push", []string{"https://hooks.example.com/"})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(emu.All()); n != 0 {
+				return fmt.Errorf("%d configurations left", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:      config("AKLTUNBILLED", "unbilled-secret", "", "unbilled.live.example.com"),
+				ExpectError: regexp.MustCompile(`(?s)RequestForbidden.BillingStatus.*RequestId.*not\s+activated`),
+			},
+			{
+				Config:      config("AKLTSTS", "sts-secret", "wrong-token", "sts.live.example.com"),
+				ExpectError: regexp.MustCompile(`(?s)InvalidAccessKey.*credentials\s+were\s+rejected`),
+			},
+			{
+				Config: config("AKLTSTS", "sts-secret", "sts-token", "sts.live.example.com"),
+				Check:  emu.expectStored("sts.live.example.com", "", "push", "https://hooks.example.com/"),
 			},
 		},
 	})
