@@ -429,7 +429,8 @@ func (r *liveCallbackResource) deleteScopeWide(ctx context.Context, key callback
 		if _, ok := findCallback(after, callbackKey{Scope: key.Scope, App: s.App, MessageType: s.MessageType}); ok {
 			continue
 		}
-		s.Scope = key.Scope
+		// Restored by its own vhost, which every described item carries: an
+		// app configuration cannot be written through a domain.
 		s.CreateTime = ""
 		if _, err := r.client.UpdateCallback(ctx, s); err != nil {
 			failed = append(failed, s)
