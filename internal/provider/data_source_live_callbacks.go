@@ -28,6 +28,7 @@ func NewLiveCallbacksDataSource() datasource.DataSource {
 
 type liveCallbacksDataSource struct {
 	client *liveapi.Client
+	coord  *coordinator
 }
 
 type liveCallbacksModel struct {
@@ -143,13 +144,13 @@ func (d *liveCallbacksDataSource) Configure(_ context.Context, req datasource.Co
 	if req.ProviderData == nil {
 		return
 	}
-	client, ok := req.ProviderData.(*liveapi.Client)
+	data, ok := req.ProviderData.(*providerData)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected Data Source Configure Type",
-			fmt.Sprintf("Expected *liveapi.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
+			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	d.client = client
+	d.client, d.coord = data.client, data.coord
 }
 
 func (d *liveCallbacksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -147,8 +147,9 @@ func (p *volcengineProvider) Configure(ctx context.Context, req provider.Configu
 		"endpoint": cfg.Endpoint, "region": cfg.Region, "max_retries": cfg.MaxRetries,
 		"requests_per_second": cfg.RequestsPerSecond,
 	})
-	resp.ResourceData = client
-	resp.DataSourceData = client
+	data := newProviderData(client)
+	resp.ResourceData = data
+	resp.DataSourceData = data
 }
 
 func (p *volcengineProvider) Resources(_ context.Context) []func() resource.Resource {

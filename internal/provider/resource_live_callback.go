@@ -46,6 +46,7 @@ func NewLiveCallbackResource() resource.Resource {
 
 type liveCallbackResource struct {
 	client *liveapi.Client
+	coord  *coordinator
 }
 
 func (r *liveCallbackResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -192,13 +193,13 @@ func (r *liveCallbackResource) Configure(_ context.Context, req resource.Configu
 	if req.ProviderData == nil {
 		return
 	}
-	client, ok := req.ProviderData.(*liveapi.Client)
+	data, ok := req.ProviderData.(*providerData)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
-			fmt.Sprintf("Expected *liveapi.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
+			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	r.client = client
+	r.client, r.coord = data.client, data.coord
 }
 
 // ModifyPlan shows the ID in the plan as soon as the identifying attributes

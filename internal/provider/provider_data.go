@@ -1,0 +1,15 @@
+package provider
+
+import "github.com/liveops/terraform-provider-volcengine/internal/liveapi"
+
+// providerData is what Configure hands to every resource, data source and
+// list resource of one provider instance: the API client and the
+// coordination of their work.
+type providerData struct {
+	client *liveapi.Client
+	coord  *coordinator
+}
+
+func newProviderData(client *liveapi.Client) *providerData {
+	return &providerData{client: client, coord: newCoordinator(client)}
+}
