@@ -3,6 +3,8 @@ package liveapi
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,6 +65,8 @@ func (c *Client) send(ctx context.Context, action string, tg target, payload any
 	if err != nil {
 		return nil, fmt.Errorf("%s: encoding the request: %w", action, err)
 	}
+	// An empty secret would match between every two characters, masking
+	// and scrubbing every message into noise.
 	secrets = nonEmpty(append(secrets, c.secrets...))
 	ctx = c.logContext(ctx, action, tg, secrets)
 	tflog.SubsystemTrace(ctx, logSubsystem, "Live API request", map[string]any{"body": redactBody(body)})
@@ -142,7 +146,7 @@ func (c *Client) attempt(ctx context.Context, action string, n int, body []byte,
 	start := time.Now()
 	raw, _, sdkErr := c.sdk.CtxJson(withExchange(ctx, ex), action, url.Values{}, string(body))
 	elapsed := time.Since(start)
-	env, err := decode(action, ex, raw, sdkErr, secrets)
+	env, err := decode(action, c.endpoint, ex, raw, sdkErr, secrets)
 
 	fields := map[string]any{
 		"attempt":     n,
@@ -168,19 +172,34 @@ func (c *Client) attempt(ctx context.Context, action string, n int, body []byte,
 }
 
 // decode turns one attempt's outcome into the envelope or a typed error.
-func decode(action string, ex *exchange, raw []byte, sdkErr error, secrets []string) (*envelope, error) {
+func decode(action, endpoint string, ex *exchange, raw []byte, sdkErr error, secrets []string) (*envelope, error) {
 	if ex.status == 0 {
 		if sdkErr == nil {
 			sdkErr = errors.New("no answer")
 		}
+		if hint := mismatchHint(sdkErr, endpoint); hint != "" {
+			return nil, &EndpointError{Action: action, Endpoint: endpoint, Err: sdkErr, Hint: hint}
+		}
 		return nil, &TransportError{Action: action, Err: sdkErr}
 	}
 	if ex.readErr != nil {
-		return nil, &TransportError{Action: action, HTTPStatus: ex.status, Err: fmt.Errorf("reading the answer: %w", ex.readErr)}
+		// An answer cut short may come whole next time, unless its status
+		// already says that the request cannot succeed there.
+		err := fmt.Errorf("reading the answer: %w", ex.readErr)
+		if !errors.Is(ex.readErr, errAnswerTooLarge) && (isSuccess(ex.status) || retryableStatus(ex.status)) {
+			return nil, &TransportError{Action: action, HTTPStatus: ex.status, Err: err}
+		}
+		return nil, &EndpointError{Action: action, Endpoint: endpoint, HTTPStatus: ex.status, Err: err, Hint: notLiveAPIHint}
 	}
 	var env envelope
 	if err := json.Unmarshal(raw, &env); err != nil || env.ResponseMetadata == nil {
-		return nil, &TransportError{Action: action, HTTPStatus: ex.status, Err: notEnvelope(raw, secrets)}
+		// A gateway or proxy in front of the API answers its own pages when
+		// overloaded; any other page comes from a server that is not the
+		// Live API, and asking it again cannot help.
+		if retryableStatus(ex.status) {
+			return nil, &TransportError{Action: action, HTTPStatus: ex.status, Err: notEnvelope(raw, secrets)}
+		}
+		return nil, &EndpointError{Action: action, Endpoint: endpoint, HTTPStatus: ex.status, Err: notEnvelope(raw, secrets), Hint: notLiveAPIHint}
 	}
 	md := env.ResponseMetadata
 	if e := md.Error; e != nil {
@@ -196,7 +215,7 @@ func decode(action string, ex *exchange, raw []byte, sdkErr error, secrets []str
 			}
 		}
 	}
-	if ex.status < 200 || ex.status > 299 {
+	if !isSuccess(ex.status) {
 		return nil, &APIError{
 			Action:     action,
 			HTTPStatus: ex.status,
@@ -206,6 +225,68 @@ func decode(action string, ex *exchange, raw []byte, sdkErr error, secrets []str
 	}
 	return &env, nil
 }
+
+// EndpointError is a failure that sending the request again cannot mend:
+// the server answered something other than the Live API would (a web
+// server's 404 page, a 501), or the connection failed because the
+// endpoint's scheme or certificate does not fit the server. IsRetryable
+// reports it as final, unlike a TransportError.
+type EndpointError struct {
+	Action     string
+	Endpoint   string
+	HTTPStatus int // 0 when the connection failed before an answer
+	Err        error
+	// Hint says what to check in the endpoint setting.
+	Hint string
+}
+
+func (e *EndpointError) Error() string {
+	if e.HTTPStatus != 0 {
+		return fmt.Sprintf("%s failed: HTTP %d from %s: %v; %s", e.Action, e.HTTPStatus, e.Endpoint, e.Err, e.Hint)
+	}
+	return fmt.Sprintf("%s failed: %v; %s", e.Action, e.Err, e.Hint)
+}
+
+func (e *EndpointError) Unwrap() error { return e.Err }
+
+const notLiveAPIHint = "the server there does not answer like the Live API: check that endpoint is the Live API's " +
+	"address (live.volcengineapi.com) or a running emulator's"
+
+// mismatchHint says what to correct in the endpoint when a connection
+// failed in a way no retry can change: TLS against a plain HTTP server or
+// the reverse, or a certificate this machine does not trust. It answers ""
+// for failures that may pass, such as a refused, reset or timed-out
+// connection.
+func mismatchHint(err error, endpoint string) string {
+	scheme, host, _ := strings.Cut(endpoint, "://")
+	var recordErr tls.RecordHeaderError
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
+	var badCert x509.CertificateInvalidError
+	var alert tls.AlertError
+	switch {
+	case errors.Is(err, http.ErrSchemeMismatch):
+		return fmt.Sprintf("the server at %s speaks plain HTTP, not HTTPS: if that is intended (a local emulator), write http:// in endpoint: http://%s", host, host)
+	case errors.As(err, &recordErr):
+		return fmt.Sprintf("the server at %s does not speak TLS: check the scheme and port in endpoint", host)
+	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &badHost), errors.As(err, &badCert):
+		return fmt.Sprintf("the TLS certificate of %s is not trusted here: check the host name in endpoint, or this machine's trusted certificate authorities", host)
+	case errors.As(err, &alert):
+		return fmt.Sprintf("the server at %s refused the TLS handshake: check the scheme and port in endpoint", host)
+	// net/http reports bytes that are not HTTP only in its message; they
+	// are typically a TLS server's alert to a plain-HTTP client.
+	case scheme == "http" && strings.Contains(err.Error(), "malformed HTTP response"):
+		return fmt.Sprintf("the server at %s did not answer in plain HTTP: if it serves HTTPS, write https:// in endpoint: https://%s", host, host)
+	}
+	return ""
+}
+
+func isSuccess(status int) bool { return status >= 200 && status <= 299 }
+
+// retryableStatus reports a status worth another attempt whatever the body
+// says, by the same rule as for the API's own errors.
+func retryableStatus(status int) bool { return (&APIError{HTTPStatus: status}).Retryable() }
 
 func parseCodeN(raw json.RawMessage) int {
 	n, err := strconv.Atoi(strings.Trim(string(raw), `"`))

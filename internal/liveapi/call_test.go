@@ -1,11 +1,17 @@
 package liveapi
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -93,9 +99,9 @@ func TestAnswerDecoding(t *testing.T) {
 				fmt.Fprint(w, "<html><body>\n<h1>403 Forbidden</h1>"+strings.Repeat("x", 300)+"</body></html>")
 			},
 			check: func(t *testing.T, err error) {
-				te := wantTransportError(t, err)
-				if te.HTTPStatus != 403 {
-					t.Errorf("HTTPStatus = %d, want 403", te.HTTPStatus)
+				ee := wantEndpointError(t, err)
+				if ee.HTTPStatus != 403 {
+					t.Errorf("HTTPStatus = %d, want 403", ee.HTTPStatus)
 				}
 				msg := err.Error()
 				if !strings.Contains(msg, "not the Live API's JSON") || !strings.Contains(msg, `<h1>403 Forbidden</h1>`) {
@@ -112,9 +118,9 @@ func TestAnswerDecoding(t *testing.T) {
 				w.WriteHeader(http.StatusOK)
 			},
 			check: func(t *testing.T, err error) {
-				te := wantTransportError(t, err)
-				if te.HTTPStatus != 200 || !strings.Contains(err.Error(), "empty") {
-					t.Errorf("TransportError = %v (status %d)", err, te.HTTPStatus)
+				ee := wantEndpointError(t, err)
+				if ee.HTTPStatus != 200 || !strings.Contains(err.Error(), "empty") {
+					t.Errorf("EndpointError = %v (status %d)", err, ee.HTTPStatus)
 				}
 			},
 		},
@@ -125,8 +131,8 @@ func TestAnswerDecoding(t *testing.T) {
 				fmt.Fprint(w, `{"message":"hello"}`)
 			},
 			check: func(t *testing.T, err error) {
-				if te := wantTransportError(t, err); te.HTTPStatus != http.StatusOK {
-					t.Errorf("transport error carries HTTP %d, want 200", te.HTTPStatus)
+				if ee := wantEndpointError(t, err); ee.HTTPStatus != http.StatusOK {
+					t.Errorf("endpoint error carries HTTP %d, want 200", ee.HTTPStatus)
 				}
 			},
 		},
@@ -195,6 +201,23 @@ func wantTransportError(t *testing.T, err error) *TransportError {
 	return te
 }
 
+// wantEndpointError checks that err is final and tells the user to check
+// the endpoint setting.
+func wantEndpointError(t *testing.T, err error) *EndpointError {
+	t.Helper()
+	var ee *EndpointError
+	if !errors.As(err, &ee) {
+		t.Fatalf("error %v (%T) is not an *EndpointError", err, err)
+	}
+	if IsRetryable(err) {
+		t.Errorf("error %v is reported retryable", err)
+	}
+	if !strings.Contains(err.Error(), "endpoint") {
+		t.Errorf("error %q does not point at the endpoint setting", err)
+	}
+	return ee
+}
+
 // failThenSucceed answers the first `failures` calls of every action with
 // fail, then succeeds.
 func failThenSucceed(failures int, fail func(w http.ResponseWriter, action string)) func(http.ResponseWriter, *http.Request, string, int) {
@@ -236,6 +259,8 @@ func TestRetries(t *testing.T) {
 		{"503 without code then success", 3, failThenSucceed(1, apiFailure(503, "")), 2, false},
 		{"504 then success", 3, failThenSucceed(1, apiFailure(504, "InternalServiceTimeout")), 2, false},
 		{"dropped connection then success", 3, failThenSucceed(2, dropped), 3, false},
+		{"HTML 503 then success", 3, failThenSucceed(1, htmlPage(503)), 2, false},
+		{"HTML 429 then success", 3, failThenSucceed(1, htmlPage(429)), 2, false},
 		{"400 is final", 3, failThenSucceed(5, apiFailure(400, "InvalidParam")), 1, true},
 		{"401 is final", 3, failThenSucceed(5, apiFailure(401, "SignatureDoesNotMatch")), 1, true},
 		{"404 is final", 3, failThenSucceed(5, apiFailure(404, "ResourceNotFound")), 1, true},
@@ -270,6 +295,189 @@ func TestRetries(t *testing.T) {
 				t.Errorf("error %q does not say how many attempts were made", err)
 			}
 		})
+	}
+}
+
+func htmlPage(status int) func(http.ResponseWriter, string) {
+	return func(w http.ResponseWriter, _ string) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>", status, http.StatusText(status))
+	}
+}
+
+// Answers that only a server other than the Live API gives fail at once:
+// asking the same server again cannot change them.
+func TestAnswersOfAnotherServerAreFinal(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		reply  func(http.ResponseWriter, string)
+		status int
+	}{
+		{"HTML 404 of a web server", htmlPage(404), 404},
+		{"501 of a server without POST", func(w http.ResponseWriter, _ string) {
+			w.WriteHeader(http.StatusNotImplemented)
+			fmt.Fprint(w, "Unsupported method ('POST')")
+		}, 501},
+		{"301 to another address", func(w http.ResponseWriter, _ string) {
+			w.Header().Set("Location", "https://example.com/")
+			w.WriteHeader(http.StatusMovedPermanently)
+		}, 301},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, srv := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, action string, _ int) { tt.reply(w, action) })
+			c := newTestClient(t, testConfig(srv.URL))
+			_, _, err := c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
+			if n := f.count(ActionDescribeCallback); n != 1 {
+				t.Errorf("%d attempts, want 1", n)
+			}
+			if ee := wantEndpointError(t, err); ee.HTTPStatus != tt.status {
+				t.Errorf("HTTPStatus = %d, want %d", ee.HTTPStatus, tt.status)
+			}
+			if !strings.Contains(err.Error(), srv.URL) {
+				t.Errorf("error %q does not name the endpoint %s", err, srv.URL)
+			}
+		})
+	}
+}
+
+// connCounter counts the connections a server accepts, which is the number
+// of attempts when each fails before an HTTP exchange.
+type connCounter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *connCounter) hook(_ net.Conn, state http.ConnState) {
+	if state == http.StateNew {
+		c.mu.Lock()
+		c.n++
+		c.mu.Unlock()
+	}
+}
+
+func (c *connCounter) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+func startCounted(t *testing.T, useTLS bool) (*httptest.Server, *connCounter) {
+	t.Helper()
+	conns := &connCounter{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeOK(w, r.URL.Query().Get("Action"))
+	}))
+	srv.Config.ConnState = conns.hook
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if useTLS {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(srv.Close)
+	return srv, conns
+}
+
+// A scheme that does not fit the server, or a certificate this machine
+// does not trust, fails the same way on every attempt.
+func TestConnectionMismatchesAreFinal(t *testing.T) {
+	t.Parallel()
+	t.Run("https to a plain HTTP server", func(t *testing.T) {
+		t.Parallel()
+		srv, conns := startCounted(t, false)
+		host := srv.Listener.Addr().String()
+		c := newTestClient(t, testConfig("https://"+host))
+		_, _, err := c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
+		wantEndpointError(t, err)
+		if n := conns.count(); n != 1 {
+			t.Errorf("%d connections, want 1", n)
+		}
+		if want := "write http:// in endpoint: http://" + host; !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not suggest %q", err, want)
+		}
+	})
+	t.Run("http to a TLS server", func(t *testing.T) {
+		t.Parallel()
+		srv, conns := startCounted(t, true)
+		c := newTestClient(t, testConfig("http://"+srv.Listener.Addr().String()))
+		_, _, err := c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
+		// Go's TLS server answers plain HTTP with a 400 page.
+		if ee := wantEndpointError(t, err); ee.HTTPStatus != http.StatusBadRequest {
+			t.Errorf("HTTPStatus = %d, want 400", ee.HTTPStatus)
+		}
+		if n := conns.count(); n != 1 {
+			t.Errorf("%d connections, want 1", n)
+		}
+	})
+	t.Run("http to a server that answers a TLS alert", func(t *testing.T) {
+		t.Parallel()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = ln.Close() })
+		conns := &connCounter{}
+		go func() {
+			for {
+				conn, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				conns.hook(conn, http.StateNew)
+				// Read the whole request first: closing with unread data
+				// would reset the connection before the alert arrives.
+				if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+					_, _ = io.Copy(io.Discard, req.Body)
+				}
+				// A TLS alert record: fatal, protocol_version.
+				_, _ = conn.Write([]byte{0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46})
+				_ = conn.Close()
+			}
+		}()
+		host := ln.Addr().String()
+		c := newTestClient(t, testConfig("http://"+host))
+		_, _, err = c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
+		wantEndpointError(t, err)
+		if n := conns.count(); n != 1 {
+			t.Errorf("%d connections, want 1", n)
+		}
+		if want := "write https:// in endpoint: https://" + host; !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not suggest %q", err, want)
+		}
+	})
+	t.Run("untrusted certificate", func(t *testing.T) {
+		t.Parallel()
+		srv, conns := startCounted(t, true)
+		c := newTestClient(t, testConfig(srv.URL))
+		_, _, err := c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
+		wantEndpointError(t, err)
+		if n := conns.count(); n != 1 {
+			t.Errorf("%d connections, want 1", n)
+		}
+		if !strings.Contains(err.Error(), "certificate") {
+			t.Errorf("error %q does not name the certificate", err)
+		}
+	})
+}
+
+// A connection that no server accepts may be accepted later: it is retried.
+func TestRefusedConnectionIsRetried(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	c := newTestClient(t, testConfig("http://"+addr))
+	_, _, err = c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
+	wantTransportError(t, err)
+	if !strings.Contains(err.Error(), "after 4 attempts") {
+		t.Errorf("error %q, want 4 attempts with MaxRetries 3", err)
 	}
 }
 

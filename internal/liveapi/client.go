@@ -35,7 +35,6 @@ const (
 	// a request forever when the caller's context has no deadline.
 	responseHeaderTimeout = time.Minute
 
-	// Answers are small JSON documents; anything this large is not one.
 	maxAnswerBytes = 16 << 20
 )
 
@@ -230,6 +229,9 @@ func newHTTPClient(userAgent string) *http.Client {
 	}
 }
 
+// Answers are small JSON documents; a larger one is not the Live API's.
+var errAnswerTooLarge = fmt.Errorf("the answer is larger than %d bytes", maxAnswerBytes)
+
 // exchange records one attempt as seen below the SDK, which reports a
 // dropped connection and an error status both as a plain error string.
 type exchange struct {
@@ -263,7 +265,7 @@ func (t *exchangeTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes+1))
 	_ = resp.Body.Close()
 	if readErr == nil && len(body) > maxAnswerBytes {
-		readErr = fmt.Errorf("the answer is larger than %d bytes", maxAnswerBytes)
+		readErr = errAnswerTooLarge
 	}
 	if ex, ok := req.Context().Value(exchangeKey{}).(*exchange); ok {
 		ex.status = resp.StatusCode
