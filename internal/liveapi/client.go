@@ -53,8 +53,8 @@ type Config struct {
 	// the first attempt; negative means 0.
 	MaxRetries int
 	// RequestsPerSecond limits every Client of the process that talks to the
-	// same endpoint with the same access key; 0 means
-	// DefaultRequestsPerSecond.
+	// same endpoint with the same access key, together: the lowest value any
+	// of them was given applies to all. 0 means DefaultRequestsPerSecond.
 	RequestsPerSecond float64
 	// RetryBaseDelay and RetryMaxDelay shape the exponential backoff between
 	// retries; 0 means DefaultRetryBaseDelay and DefaultRetryMaxDelay.
@@ -192,12 +192,17 @@ var limiters = struct {
 	byKey map[string]*rate.Limiter
 }{byKey: map[string]*rate.Limiter{}}
 
+// sharedLimiter keeps the lowest rate any Client asked for: a lower setting
+// is usually there because other tools share the account, and a provider
+// alias configured later must not spend their share.
 func sharedLimiter(endpoint, accessKey string, rps float64) *rate.Limiter {
 	key := endpoint + "\x00" + accessKey
 	limiters.Lock()
 	defer limiters.Unlock()
 	if l, ok := limiters.byKey[key]; ok {
-		l.SetLimit(rate.Limit(rps))
+		if rate.Limit(rps) < l.Limit() {
+			l.SetLimit(rate.Limit(rps))
+		}
 		return l
 	}
 	// Burst 1 spaces requests evenly: a burst would be spent in the first

@@ -144,14 +144,26 @@ func TestSharedLimiter(t *testing.T) {
 		t.Error("clients of different access keys share a limiter")
 	}
 
+	// Provider aliases of one account: the lowest setting holds, whichever
+	// is configured last.
 	faster := base
 	faster.RequestsPerSecond = 7
 	c := newTestClient(t, faster)
 	if c.limiter != a.limiter {
 		t.Fatal("clients of one endpoint and access key have separate limiters")
 	}
-	if got := a.limiter.Limit(); got != rate.Limit(7) {
-		t.Errorf("shared limit = %v after a later New asked for 7", got)
+	if got := a.limiter.Limit(); got != rate.Limit(5) {
+		t.Errorf("shared limit = %v after a later New asked for 7, want the lower 5 kept", got)
+	}
+	slower := base
+	slower.RequestsPerSecond = 2
+	newTestClient(t, slower)
+	if got := c.limiter.Limit(); got != rate.Limit(2) {
+		t.Errorf("shared limit = %v after a later New asked for 2, want 2", got)
+	}
+	newTestClient(t, base)
+	if got := a.limiter.Limit(); got != rate.Limit(2) {
+		t.Errorf("shared limit = %v after New asked for 5 again, want 2 kept", got)
 	}
 }
 
