@@ -126,3 +126,35 @@ func TestNotEnvelopeRedactsAndScrubs(t *testing.T) {
 		t.Errorf("long body quoted as %q, want a clean cut with an ellipsis", long)
 	}
 }
+
+// Masking an empty string would put the mask between every two characters
+// of every message: no session token and no auth key must mask nothing.
+func TestLogsWithoutOptionalSecretsAreReadable(t *testing.T) {
+	t.Parallel()
+	_, srv := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, action string, _ int) { writeOK(w, action) })
+	cfg := testConfig(srv.URL)
+	cfg.SessionToken = ""
+	c := newTestClient(t, cfg)
+
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	cb := pushCallback()
+	cb.AuthKeyPrimary = ""
+	if _, err := c.UpdateCallback(ctx, cb); err != nil {
+		t.Fatalf("UpdateCallback: %v", err)
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&logs)
+	if err != nil {
+		t.Fatalf("decoding logs: %v", err)
+	}
+	var messages []string
+	for _, e := range entries {
+		messages = append(messages, fmt.Sprint(e["@message"]))
+		if strings.Contains(fmt.Sprint(e), "***") {
+			t.Errorf("entry masked although no secret occurs in it: %v", e)
+		}
+	}
+	if want := "Live API request|Live API attempt|Live API answer"; strings.Join(messages, "|") != want {
+		t.Errorf("messages %q, want %q", strings.Join(messages, "|"), want)
+	}
+}
