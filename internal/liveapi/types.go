@@ -5,9 +5,13 @@
 package liveapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -62,6 +66,62 @@ type Callback struct {
 	// CreateTime is the server's RFC 3339 UTC creation time (CreateTimeUTC on
 	// the wire); empty in requests.
 	CreateTime string
+
+	// NotUseVhost is the answer's flag for a push domain's own
+	// configuration; DomainReported says whether the answer carried Domain
+	// or NotUseVhost at all. Where it did not, the answer cannot tell a
+	// domain's configuration from its vhost's app-less one.
+	NotUseVhost    bool
+	DomainReported bool
+	// Extra holds every field of a described item that the fields above do
+	// not model (RetryTimes, HttpMethod, AuthKeySecond, ...), as the answer
+	// wrote them. UpdateCallback sends them back, so that writing a
+	// configuration that was read keeps what the provider does not manage.
+	Extra map[string]json.RawMessage
+}
+
+// MaskedFields names the fields of c whose values the API answered masked
+// (a key shown as `5552*****e4e2`): writing c back would store the mask.
+func (c Callback) MaskedFields() []string {
+	var out []string
+	if strings.Contains(c.AuthKeyPrimary, "*") {
+		out = append(out, "AuthKeyPrimary")
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Extra)) {
+		if !secretField(name) {
+			continue
+		}
+		var v string
+		if json.Unmarshal(c.Extra[name], &v) == nil && strings.Contains(v, "*") {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// secretField reports an item field that holds a key or a secret.
+func secretField(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.Contains(lower, "key") || strings.Contains(lower, "secret")
+}
+
+// Clone returns a copy of c that shares no slice or map with it.
+func (c Callback) Clone() Callback {
+	c.CallbackDetailList = slices.Clone(c.CallbackDetailList)
+	c.Extra = maps.Clone(c.Extra)
+	return c
+}
+
+// Equal reports whether c and o are the same configuration with the same
+// settings, every field included; CallbackType compares case-insensitively.
+func (c Callback) Equal(o Callback) bool {
+	return c.Scope == o.Scope && c.App == o.App && c.MessageType == o.MessageType &&
+		c.AuthEnable == o.AuthEnable && c.AuthKeyPrimary == o.AuthKeyPrimary &&
+		c.TranscodeCallback == o.TranscodeCallback && c.NotUseVhost == o.NotUseVhost &&
+		slices.EqualFunc(c.CallbackDetailList, o.CallbackDetailList, func(x, y CallbackDetail) bool {
+			return x.URL == y.URL && strings.EqualFold(x.CallbackType, y.CallbackType)
+		}) &&
+		maps.EqualFunc(c.Extra, o.Extra, func(x, y json.RawMessage) bool { return bytes.Equal(x, y) })
 }
 
 // DescribeCallbackInput filters a DescribeCallback call. Empty App or

@@ -174,10 +174,7 @@ func (d *liveCallbacksDataSource) Read(ctx context.Context, req datasource.ReadR
 			(!m.MessageType.IsNull() && c.MessageType != m.MessageType.ValueString()) {
 			continue
 		}
-		key := callbackKey{Scope: scope, App: c.App, MessageType: c.MessageType}
-		if scope.Domain == "" {
-			key.Vhost = c.Vhost
-		}
+		key := keyOf(scope, c)
 		s := liveCallbackSketch{
 			ID:                 types.StringValue(key.String()),
 			Vhost:              types.StringValue(c.Vhost),

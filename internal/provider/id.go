@@ -58,3 +58,47 @@ func parseCallbackID(id string) (callbackKey, error) {
 	}
 	return k, nil
 }
+
+// matches reports whether the described item it is the configuration k
+// names. domainVhost is the vhost that owns k.Domain when known, to narrow
+// answers read through that vhost.
+//
+// The API's answers are read in every way the public sources allow: where
+// items carry Domain (or NotUseVhost), a domain's configuration is the item
+// with its Domain and a vhost's is an item without one; where they carry
+// neither, a domain's configuration is its vhost's app-less one.
+func (k callbackKey) matches(it liveapi.Callback, domainVhost string) bool {
+	if it.MessageType != k.MessageType || it.App != k.App {
+		return false
+	}
+	if k.Domain != "" {
+		if it.DomainReported || it.Domain != "" {
+			return it.Domain == k.Domain
+		}
+		return domainVhost == "" || it.Vhost == domainVhost
+	}
+	return it.Domain == "" && it.Vhost == k.Vhost
+}
+
+// keyOf is the ID of an item read through scope s: its own domain's ID when
+// it carries one, the ID of s when s is a domain whose answers carry no
+// domain, its vhost's otherwise.
+func keyOf(s liveapi.Scope, it liveapi.Callback) callbackKey {
+	switch {
+	case it.Domain != "":
+		return callbackKey{Scope: liveapi.Scope{Domain: it.Domain}, MessageType: it.MessageType}
+	case it.App == "" && s.Domain != "" && !it.DomainReported:
+		return callbackKey{Scope: liveapi.Scope{Domain: s.Domain}, MessageType: it.MessageType}
+	}
+	return callbackKey{Scope: liveapi.Scope{Vhost: it.Vhost}, App: it.App, MessageType: it.MessageType}
+}
+
+// findCallback picks the item that is k's configuration.
+func findCallback(items []liveapi.Callback, k callbackKey, domainVhost string) (liveapi.Callback, bool) {
+	for _, it := range items {
+		if k.matches(it, domainVhost) {
+			return it, true
+		}
+	}
+	return liveapi.Callback{}, false
+}

@@ -6,10 +6,12 @@ import "github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 // list resource of one provider instance: the API client and the
 // coordination of their work.
 type providerData struct {
-	client *liveapi.Client
-	coord  *coordinator
+	client  *liveapi.Client
+	coord   *coordinator
+	deleter *deleter
 }
 
 func newProviderData(client *liveapi.Client) *providerData {
-	return &providerData{client: client, coord: newCoordinator(client)}
+	coord := newCoordinator(client)
+	return &providerData{client: client, coord: coord, deleter: &deleter{client: client, coord: coord}}
 }

@@ -3,9 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -45,8 +45,9 @@ func NewLiveCallbackResource() resource.Resource {
 }
 
 type liveCallbackResource struct {
-	client *liveapi.Client
-	coord  *coordinator
+	client  *liveapi.Client
+	coord   *coordinator
+	deleter *deleter
 }
 
 func (r *liveCallbackResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -119,10 +120,13 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 						"callback_type": schema.StringAttribute{
 							MarkdownDescription: "Receiver type. Only `HTTP` exists; it covers HTTP and HTTPS " +
 								"addresses. Defaults to `HTTP`.",
-							Optional:   true,
-							Computed:   true,
-							Default:    stringdefault.StaticString(liveapi.CallbackTypeHTTP),
-							Validators: []validator.String{stringvalidator.OneOf(liveapi.CallbackTypeHTTP)},
+							Optional: true,
+							Computed: true,
+							Default:  stringdefault.StaticString(liveapi.CallbackTypeHTTP),
+							// The API's own examples write "http": a spelling
+							// that differs only in case is no change.
+							PlanModifiers: []planmodifier.String{keepSpellingModifier{}},
+							Validators:    []validator.String{stringvalidator.OneOf(liveapi.CallbackTypeHTTP)},
 						},
 					},
 				},
@@ -199,18 +203,19 @@ func (r *liveCallbackResource) Configure(_ context.Context, req resource.Configu
 			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	r.client, r.coord = data.client, data.coord
+	r.client, r.coord, r.deleter = data.client, data.coord, data.deleter
 }
 
 // ModifyPlan shows the ID in the plan as soon as the identifying attributes
-// are known, since it is derived from them alone.
+// are known, since it is derived from them alone, and refuses a second
+// resource of the same run that declares the same configuration.
 func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan liveCallbackModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !plan.ID.IsUnknown() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	for _, v := range []types.String{plan.Vhost, plan.Domain, plan.App, plan.MessageType} {
@@ -218,16 +223,88 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 			return
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.key().String())...)
+	key := plan.key()
+	if r.coord != nil && !r.coord.plan(key) {
+		resp.Diagnostics.AddError("Live callback declared twice",
+			fmt.Sprintf("Another volcengine_live_callback of this configuration also declares %s. One configuration can be "+
+				"managed by one resource only: remove one of the two resources, or give it another vhost, domain, app or "+
+				"message type.", key))
+		return
+	}
+	if plan.ID.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), key.String())...)
+	}
 }
 
 func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, "creating", req.Plan, req.Config, timeouts.Value.Create, &resp.State, &resp.Diagnostics)
+	defer r.coord.begin()()
+	var plan liveCallbackModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	keyWO := writeOnlyKey(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	defer cancel()
+
+	key := plan.key()
+	done, ok := r.coord.beginCreate(key)
+	if !ok {
+		resp.Diagnostics.AddError("Live callback declared twice",
+			fmt.Sprintf("Another volcengine_live_callback of this run is creating %s as well. Remove one of the two resources.", key))
+		return
+	}
+	defer done()
+	unlock, err := r.coord.lock(ctx, key, false)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(), err))
+		return
+	}
+	defer unlock()
+
+	// UpdateCallback would silently replace an existing configuration: look
+	// first, in the scope's shared answer rather than with a call of our own.
+	items, err := r.coord.view(ctx, key.Scope)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(),
+			fmt.Errorf("checking that the configuration does not exist yet: %w", err)))
+		return
+	}
+	if existing, ok := findCallback(items, key, r.coord.vhostOf(key)); ok {
+		resp.Diagnostics.AddError("Live callback already exists",
+			fmt.Sprintf("%s already exists (created %s), so creating it would overwrite a configuration that Terraform "+
+				"does not manage. To manage it with this resource, import it by adding this block to the configuration "+
+				"and applying again:\n\nimport {\n  to = <this resource's address>\n  id = %q\n}\n\n"+
+				"or run: terraform import <this resource's address> %s",
+				key, existing.CreateTime, key.String(), key.String()))
+		return
+	}
+
+	desired := plan.toCallback(keyWO)
+	if _, err := r.client.UpdateCallback(ctx, desired); err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(), err))
+		return
+	}
+	r.coord.wrote(key, desired)
+
+	plan.ID = types.StringValue(key.String())
+	// The creation time is the server's; it is read on the next refresh
+	// rather than with a call per resource now.
+	plan.CreateTime = types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Written: newWrittenMark(desired)})...)
 }
 
 func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.coord.begin()()
 	var state liveCallbackModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	priv, diags := loadPrivate(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -245,7 +322,14 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error reading Live callback "+key.String(), err))
 		return
 	}
-	found, ok := findCallback(items, key)
+	r.coord.learn(key.Scope, items)
+	found, ok := findCallback(items, key, "")
+	// The API may take minutes to show a write: until it shows this one,
+	// the state written with it stands.
+	if priv.Written.pending() && (!ok || !priv.Written.shownBy(found)) {
+		tflog.Debug(ctx, "the Live API does not show the last write yet; keeping the state", map[string]any{"id": key.String()})
+		return
+	}
 	if !ok {
 		resp.Diagnostics.AddWarning("Live callback no longer exists",
 			fmt.Sprintf("%s was not found in DescribeCallback's answer: it was deleted outside Terraform. It was removed from the state; the next plan will create it again if it is still configured.",
@@ -255,41 +339,75 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	state.fill(found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: found.Extra})...)
 }
 
 func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, "updating", req.Plan, req.Config, timeouts.Value.Update, &resp.State, &resp.Diagnostics)
+	defer r.coord.begin()()
+	var plan liveCallbackModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	keyWO := writeOnlyKey(ctx, req.Config, &resp.Diagnostics)
+	priv, diags := loadPrivate(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	defer cancel()
+
+	key := plan.key()
+	// UpdateCallback replaces the whole configuration: what the provider
+	// does not model goes back as it was last read.
+	desired := plan.toCallback(keyWO)
+	desired.Extra = priv.Extra
+	if masked := desired.MaskedFields(); len(masked) > 0 {
+		resp.Diagnostics.AddError("Live callback cannot be updated without losing settings",
+			fmt.Sprintf("%s has settings that Terraform does not manage (%s), and the API answers them masked. "+
+				"UpdateCallback replaces the whole configuration, so updating it would store the mask in their place. "+
+				"Make this change in the Live console, or clear those settings there first; then run Terraform again.",
+				key, strings.Join(masked, ", ")))
+		return
+	}
+	unlock, err := r.coord.lock(ctx, key, false)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error updating Live callback "+key.String(), err))
+		return
+	}
+	defer unlock()
+	if _, err := r.client.UpdateCallback(ctx, desired); err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error updating Live callback "+key.String(), err))
+		return
+	}
+	r.coord.wrote(key, desired)
+
+	// create_time keeps its planned value even where a restore by a delete
+	// of this run re-created the configuration: the next refresh shows the
+	// server's.
+	if plan.CreateTime.IsUnknown() {
+		plan.CreateTime = types.StringNull()
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: priv.Extra, Written: newWrittenMark(desired)})...)
 }
 
 func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.coord.begin()()
 	var state liveCallbackModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultOperationTimeout)
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if diags.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	key := state.key()
-	if key.App != "" {
-		defer beginDelete(key)()
-	}
-	unlock := lockMessageType(key)
-	defer unlock()
-
-	if key.App != "" {
-		_, err := r.client.DeleteCallback(ctx, liveapi.DeleteCallbackInput{Scope: key.Scope, App: key.App, MessageType: key.MessageType})
-		if err != nil && !liveapi.IsNotFound(err) {
-			resp.Diagnostics.Append(apiErrorDiagnostic("Error deleting Live callback "+key.String(), err))
-		}
-		return
-	}
-	resp.Diagnostics.Append(r.deleteScopeWide(ctx, key)...)
+	resp.Diagnostics.Append(r.deleter.delete(ctx, state.key())...)
 }
 
 func (r *liveCallbackResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -310,152 +428,25 @@ func (r *liveCallbackResource) ImportState(ctx context.Context, req resource.Imp
 	set("message_type", key.MessageType)
 }
 
-// write sends the complete desired configuration (UpdateCallback replaces
-// the whole configuration) and waits until DescribeCallback shows it.
-func (r *liveCallbackResource) write(ctx context.Context, verb string, planned tfsdk.Plan, config tfsdk.Config,
-	timeout func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics),
-	state *tfsdk.State, diags *diag.Diagnostics) {
-	var plan liveCallbackModel
-	diags.Append(planned.Get(ctx, &plan)...)
-	// Write-only values exist only in the configuration.
+// writeOnlyKey returns the write-only key: it exists only in the
+// configuration.
+func writeOnlyKey(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) string {
 	var keyWO types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("auth_key_primary_wo"), &keyWO)...)
+	return keyWO.ValueString()
+}
+
+// withTimeout bounds ctx by the operation's timeout from the timeouts block.
+func withTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	d, diags := timeout(ctx, defaultOperationTimeout)
 	if diags.HasError() {
-		return
-	}
-	d, dd := timeout(plan.Timeouts, ctx, defaultOperationTimeout)
-	diags.Append(dd...)
-	if diags.HasError() {
-		return
+		return ctx, func() {}, diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-
-	key := plan.key()
-	desired := plan.toCallback(keyWO.ValueString())
-
-	unlock := lockMessageType(key)
-	defer unlock()
-
-	if _, err := r.client.UpdateCallback(ctx, desired); err != nil {
-		diags.Append(apiErrorDiagnostic(fmt.Sprintf("Error %s Live callback %s", verb, key), err))
-		return
-	}
-	got, err := r.waitVisible(ctx, desired)
-	if err != nil {
-		// The server accepted the configuration: keep it in the state, where
-		// a failed create is marked tainted, so that nothing is orphaned.
-		plan.ID = types.StringValue(key.String())
-		if plan.CreateTime.IsUnknown() {
-			plan.CreateTime = types.StringNull()
-		}
-		diags.Append(state.Set(ctx, &plan)...)
-		diags.Append(apiErrorDiagnostic(
-			fmt.Sprintf("Live callback %s was sent but not confirmed", key),
-			fmt.Errorf("UpdateCallback succeeded, but DescribeCallback did not show the new configuration: %w", err)))
-		return
-	}
-	plan.fill(got)
-	diags.Append(state.Set(ctx, &plan)...)
+	return ctx, cancel, diags
 }
 
-// waitVisible polls DescribeCallback until it reports the desired
-// configuration; the API may take a moment to show an update.
-func (r *liveCallbackResource) waitVisible(ctx context.Context, desired liveapi.Callback) (liveapi.Callback, error) {
-	key := callbackKey{Scope: desired.Scope, App: desired.App, MessageType: desired.MessageType}
-	delay := 200 * time.Millisecond
-	for {
-		items, _, err := r.client.DescribeCallback(ctx, liveapi.DescribeCallbackInput{
-			Scope: key.Scope, App: key.App, MessageType: key.MessageType,
-		})
-		if err != nil {
-			return liveapi.Callback{}, err
-		}
-		if got, ok := findCallback(items, key); ok && sameSettings(got, desired) {
-			return got, nil
-		}
-		tflog.Debug(ctx, "waiting for the Live API to show the configuration", map[string]any{"id": key.String()})
-		select {
-		case <-ctx.Done():
-			return liveapi.Callback{}, fmt.Errorf("the configuration did not become visible in time: %w", ctx.Err())
-		case <-time.After(delay):
-		}
-		delay = min(delay*2, 3*time.Second)
-	}
-}
-
-// deleteScopeWide deletes a configuration without an app. DeleteCallback
-// without App removes every app's configuration of the message type, so the
-// app configurations seen just before are restored if they went with it.
-func (r *liveCallbackResource) deleteScopeWide(ctx context.Context, key callbackKey) diag.Diagnostics {
-	var diags diag.Diagnostics
-	in := liveapi.DescribeCallbackInput{Scope: key.Scope, MessageType: key.MessageType}
-	before, _, err := r.client.DescribeCallback(ctx, in)
-	if liveapi.IsNotFound(err) {
-		return diags
-	}
-	if err != nil {
-		diags.Append(apiErrorDiagnostic("Error deleting Live callback "+key.String(),
-			fmt.Errorf("listing the app configurations that share its message type, before deleting: %w", err)))
-		return diags
-	}
-	var siblings []liveapi.Callback
-	for _, c := range before {
-		if c.App != "" && c.MessageType == key.MessageType &&
-			!deleteInFlight(callbackKey{Scope: key.Scope, App: c.App, MessageType: c.MessageType}) {
-			siblings = append(siblings, c)
-		}
-	}
-
-	_, err = r.client.DeleteCallback(ctx, liveapi.DeleteCallbackInput{Scope: key.Scope, MessageType: key.MessageType})
-	if err != nil && !liveapi.IsNotFound(err) {
-		diags.Append(apiErrorDiagnostic("Error deleting Live callback "+key.String(), err))
-		return diags
-	}
-	if len(siblings) == 0 {
-		return diags
-	}
-
-	after, _, err := r.client.DescribeCallback(ctx, in)
-	if err != nil && !liveapi.IsNotFound(err) {
-		diags.AddError("Live callback deleted, but other configurations may have been removed with it",
-			fmt.Sprintf("%s was deleted. Checking that the app configurations of message type %q still exist failed: %s\n\n"+
-				"These existed before the delete; recreate any that are missing:\n%s",
-				key, key.MessageType, errorDetail(err), describeCallbacks(siblings)))
-		return diags
-	}
-	var restored, failed []liveapi.Callback
-	var failures []string
-	for _, s := range siblings {
-		if _, ok := findCallback(after, callbackKey{Scope: key.Scope, App: s.App, MessageType: s.MessageType}); ok {
-			continue
-		}
-		// Restored by its own vhost, which every described item carries: an
-		// app configuration cannot be written through a domain.
-		s.CreateTime = ""
-		if _, err := r.client.UpdateCallback(ctx, s); err != nil {
-			failed = append(failed, s)
-			failures = append(failures, fmt.Sprintf("app %q: %s", s.App, err))
-			continue
-		}
-		restored = append(restored, s)
-	}
-	if len(restored) > 0 {
-		diags.AddWarning("Restored app configurations removed by the delete",
-			fmt.Sprintf("Deleting %s through DeleteCallback also removed the configurations of message type %q of "+
-				"every app under the %s, as the API does when no app is given. The provider restored them with "+
-				"the settings they had (their create_time is now the restore time):\n%s",
-				key, key.MessageType, key.Scope, describeCallbacks(restored)))
-	}
-	if len(failed) > 0 {
-		diags.AddError("App configurations removed by the delete could not be restored",
-			fmt.Sprintf("Deleting %s also removed these configurations, and restoring them failed (%s). Recreate them "+
-				"with these settings (auth keys not shown):\n%s",
-				key, strings.Join(failures, "; "), describeCallbacks(failed)))
-	}
-	return diags
-}
-
+// describeCallbacks lists configurations for a message, without keys.
 func describeCallbacks(cbs []liveapi.Callback) string {
 	var b strings.Builder
 	for _, c := range cbs {
@@ -463,77 +454,18 @@ func describeCallbacks(cbs []liveapi.Callback) string {
 		for _, d := range c.CallbackDetailList {
 			urls = append(urls, d.URL)
 		}
-		fmt.Fprintf(&b, "  - app %q, message type %q: urls [%s], auth_enable %t, transcode_callback %t\n",
-			c.App, c.MessageType, strings.Join(urls, ", "), c.AuthEnable, c.TranscodeCallback)
+		scope := fmt.Sprintf("vhost %q, app %q", c.Vhost, c.App)
+		if c.Domain != "" {
+			scope = fmt.Sprintf("domain %q", c.Domain)
+		}
+		fmt.Fprintf(&b, "  - %s, message type %q: urls [%s], auth_enable %t, transcode_callback %t",
+			scope, c.MessageType, strings.Join(urls, ", "), c.AuthEnable, c.TranscodeCallback)
+		if len(c.Extra) > 0 {
+			fmt.Fprintf(&b, ", other settings %s", strings.Join(slices.Sorted(maps.Keys(c.Extra)), ", "))
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
-}
-
-// findCallback picks the configuration with exactly the key's app and
-// message type; an empty app matches only an empty app. Described items
-// carry no domain, so a domain's configuration is its app-less one.
-func findCallback(items []liveapi.Callback, key callbackKey) (liveapi.Callback, bool) {
-	for _, c := range items {
-		if c.App != key.App || c.MessageType != key.MessageType {
-			continue
-		}
-		if key.Domain == "" && c.Vhost != key.Vhost {
-			continue
-		}
-		return c, true
-	}
-	return liveapi.Callback{}, false
-}
-
-// sameSettings reports whether the server shows what was sent.
-func sameSettings(got, want liveapi.Callback) bool {
-	return got.AuthEnable == want.AuthEnable &&
-		got.TranscodeCallback == want.TranscodeCallback &&
-		(!want.AuthEnable || got.AuthKeyPrimary == want.AuthKeyPrimary) &&
-		slices.EqualFunc(got.CallbackDetailList, want.CallbackDetailList, func(a, b liveapi.CallbackDetail) bool {
-			return a.URL == b.URL && strings.EqualFold(a.CallbackType, b.CallbackType)
-		})
-}
-
-// Writes to one message type of one scope are serialised within the
-// provider process, so that the sibling snapshot of a scope-wide delete
-// cannot miss an app configuration created at the same time.
-var messageTypeLocks sync.Map
-
-func lockMessageType(k callbackKey) (unlock func()) {
-	name := k.Vhost + "|" + k.Domain + "|" + k.MessageType
-	mu, _ := messageTypeLocks.LoadOrStore(name, &sync.Mutex{})
-	m := mu.(*sync.Mutex)
-	m.Lock()
-	return m.Unlock
-}
-
-// deletes counts the app configurations this provider process has been
-// asked to delete and has not finished with. A scope-wide delete does not
-// restore those: they are going anyway, and restoring them would cost two
-// calls for nothing when a whole vhost is destroyed.
-var deletes = struct {
-	sync.Mutex
-	inFlight map[callbackKey]int
-}{inFlight: map[callbackKey]int{}}
-
-func beginDelete(k callbackKey) (done func()) {
-	deletes.Lock()
-	deletes.inFlight[k]++
-	deletes.Unlock()
-	return func() {
-		deletes.Lock()
-		if deletes.inFlight[k]--; deletes.inFlight[k] == 0 {
-			delete(deletes.inFlight, k)
-		}
-		deletes.Unlock()
-	}
-}
-
-func deleteInFlight(k callbackKey) bool {
-	deletes.Lock()
-	defer deletes.Unlock()
-	return deletes.inFlight[k] > 0
 }
 
 type liveCallbackModel struct {
@@ -601,17 +533,54 @@ func (m liveCallbackModel) toCallback(keyWO string) liveapi.Callback {
 }
 
 // fill copies what the server reports into the model, so that every field
-// the API returns is compared with the configuration on the next plan.
+// the API returns is compared with the configuration on the next plan. A
+// callback type that differs from the model's only in case keeps the
+// model's spelling, and a masked key, which cannot be compared, keeps the
+// model's key.
 func (m *liveCallbackModel) fill(c liveapi.Callback) {
 	m.ID = types.StringValue(m.key().String())
-	m.CallbackDetailList = detailModels(c.CallbackDetailList)
+	details := detailModels(c.CallbackDetailList)
+	for i := range details {
+		if i < len(m.CallbackDetailList) {
+			if old := m.CallbackDetailList[i].CallbackType; strings.EqualFold(old.ValueString(), details[i].CallbackType.ValueString()) {
+				details[i].CallbackType = old
+			}
+		}
+	}
+	m.CallbackDetailList = details
 	m.AuthEnable = types.BoolValue(c.AuthEnable)
 	m.TranscodeCallback = types.BoolValue(c.TranscodeCallback)
-	if !m.writeOnlyKey() {
+	if !m.writeOnlyKey() && !keyMasked(c.AuthKeyPrimary) {
 		m.AuthKeyPrimary = types.StringNull()
 		if c.AuthKeyPrimary != "" {
 			m.AuthKeyPrimary = types.StringValue(c.AuthKeyPrimary)
 		}
 	}
 	m.CreateTime = types.StringValue(c.CreateTime)
+}
+
+// keepSpellingModifier plans the state's value for a value that differs
+// from it only in case.
+type keepSpellingModifier struct{}
+
+func (keepSpellingModifier) Description(context.Context) string {
+	return "a value that differs from the current one only in case is no change"
+}
+
+func (m keepSpellingModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (keepSpellingModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.PlanValue.IsUnknown() || req.PlanValue.IsNull() {
+		return
+	}
+	if strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// keyMasked reports a key the API answered masked, such as `5552*****e4e2`.
+func keyMasked(k string) bool {
+	return strings.Contains(k, "*")
 }

@@ -47,7 +47,7 @@ func TestAccLiveCallback_realAccount(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if _, ok := findCallback(items, callbackKey{Scope: liveapi.Scope{Vhost: realVhost}, App: app, MessageType: "push_end"}); ok {
+			if _, ok := findCallback(items, callbackKey{Scope: liveapi.Scope{Vhost: realVhost}, App: app, MessageType: "push_end"}, ""); ok {
 				return fmt.Errorf("app %q configuration still exists", app)
 			}
 			return nil
