@@ -269,7 +269,7 @@ func mismatchHint(err error, endpoint string) string {
 	case errors.Is(err, http.ErrSchemeMismatch):
 		return fmt.Sprintf("the server at %s speaks plain HTTP, not HTTPS: if that is intended (a local emulator), write http:// in endpoint: http://%s", host, host)
 	case errors.As(err, &recordErr):
-		return fmt.Sprintf("the server at %s does not speak TLS: check the scheme and port in endpoint", host)
+		return fmt.Sprintf("the server at %s does not speak TLS: if it serves plain HTTP, write http:// in endpoint: http://%s; otherwise check the port", host, host)
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &badHost), errors.As(err, &badCert):
 		return fmt.Sprintf("the TLS certificate of %s is not trusted here: check the host name in endpoint, or this machine's trusted certificate authorities", host)
 	case errors.As(err, &alert):

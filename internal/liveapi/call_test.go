@@ -400,6 +400,43 @@ func TestConnectionMismatchesAreFinal(t *testing.T) {
 			t.Errorf("error %q does not suggest %q", err, want)
 		}
 	})
+	t.Run("https to a server answering without a status line", func(t *testing.T) {
+		t.Parallel()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = ln.Close() })
+		conns := &connCounter{}
+		go func() {
+			for {
+				conn, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				conns.hook(conn, http.StateNew)
+				// Python's http.server answers a request line it cannot
+				// parse (a TLS hello) in HTTP/0.9: a page without headers.
+				_, _ = conn.Write([]byte("<!DOCTYPE HTML>\n<html><body>Bad request</body></html>\n"))
+				// Closing with the hello unread would reset the connection
+				// before the page arrives: drain it until the client hangs up.
+				_ = conn.(*net.TCPConn).CloseWrite()
+				_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+				_, _ = io.Copy(io.Discard, conn)
+				_ = conn.Close()
+			}
+		}()
+		host := ln.Addr().String()
+		c := newTestClient(t, testConfig("https://"+host))
+		_, _, err = c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
+		wantEndpointError(t, err)
+		if n := conns.count(); n != 1 {
+			t.Errorf("%d connections, want 1", n)
+		}
+		if want := "write http:// in endpoint: http://" + host; !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not suggest %q", err, want)
+		}
+	})
 	t.Run("http to a TLS server", func(t *testing.T) {
 		t.Parallel()
 		srv, conns := startCounted(t, true)
