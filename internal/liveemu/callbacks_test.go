@@ -1,13 +1,13 @@
 package liveemu_test
 
 import (
+	"errors"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
 )
 
@@ -52,9 +52,9 @@ func TestUpdateThenDescribe(t *testing.T) {
 	}
 
 	stored, ok := emu.Get(liveemu.DemoVhost, "live_app-1.0", "push")
-	want := liveapi.Callback{
-		Scope: liveapi.Scope{Vhost: liveemu.DemoVhost}, App: "live_app-1.0", MessageType: "push",
-		CallbackDetailList: []liveapi.CallbackDetail{
+	want := liveemu.Callback{
+		Vhost: liveemu.DemoVhost, App: "live_app-1.0", MessageType: "push",
+		CallbackDetailList: []liveemu.CallbackDetail{
 			{URL: "https://a.example.com/x", CallbackType: "HTTP"},
 			{URL: "http://b.example.com:8080/y", CallbackType: "HTTP"},
 		},
@@ -235,9 +235,9 @@ func seedStandard(t *testing.T, emu *liveemu.Server) {
 		{liveemu.DemoVhost, "app2", "push"},
 		{"second.live.example.com", "", "push"},
 	} {
-		err := emu.Put(liveapi.Callback{
-			Scope: liveapi.Scope{Vhost: k[0]}, App: k[1], MessageType: k[2],
-			CallbackDetailList: []liveapi.CallbackDetail{{URL: "https://hooks.example.com/" + k[2], CallbackType: "HTTP"}},
+		err := emu.Put(liveemu.Callback{
+			Vhost: k[0], App: k[1], MessageType: k[2],
+			CallbackDetailList: []liveemu.CallbackDetail{{URL: "https://hooks.example.com/" + k[2], CallbackType: "HTTP"}},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -253,7 +253,7 @@ func keysOf(items []describedItem) []string {
 	return out
 }
 
-func listKeys(cbs []liveapi.Callback) []string {
+func listKeys(cbs []liveemu.Callback) []string {
 	var out []string
 	for _, c := range cbs {
 		out = append(out, c.App+"/"+c.MessageType)
@@ -407,9 +407,9 @@ func TestVisibilityDelay(t *testing.T) {
 
 func TestDirectAccess(t *testing.T) {
 	emu, _ := start(t, liveemu.Config{})
-	cb := liveapi.Callback{
-		Scope: liveapi.Scope{Domain: liveemu.DemoDomain}, MessageType: "record",
-		CallbackDetailList: []liveapi.CallbackDetail{{URL: "https://e.example.com", CallbackType: "http"}},
+	cb := liveemu.Callback{
+		Domain: liveemu.DemoDomain, MessageType: "record",
+		CallbackDetailList: []liveemu.CallbackDetail{{URL: "https://e.example.com", CallbackType: "http"}},
 		CreateTime:         "2026-01-02T03:04:05Z",
 	}
 	if err := emu.Put(cb); err != nil {
@@ -423,13 +423,13 @@ func TestDirectAccess(t *testing.T) {
 	cb.CreateTime = ""
 	cb.AuthEnable = true
 	err := emu.Put(cb)
-	apiErr, ok := liveapi.AsAPIError(err)
-	if !ok || apiErr.HTTPStatus != http.StatusBadRequest || apiErr.Code != "InvalidParam" {
+	var apiErr *liveemu.Error
+	if !errors.As(err, &apiErr) || apiErr.HTTPStatus != http.StatusBadRequest || apiErr.Code != "InvalidParam" || apiErr.Action != "UpdateCallback" {
 		t.Errorf("Put with AuthEnable and no key: %v", err)
 	}
-	err = emu.Put(liveapi.Callback{Scope: liveapi.Scope{Vhost: "nope"}, MessageType: "push",
-		CallbackDetailList: []liveapi.CallbackDetail{{URL: "https://e.example.com", CallbackType: "HTTP"}}})
-	if !liveapi.IsVhostNotFound(err) {
+	err = emu.Put(liveemu.Callback{Vhost: "nope", MessageType: "push",
+		CallbackDetailList: []liveemu.CallbackDetail{{URL: "https://e.example.com", CallbackType: "HTTP"}}})
+	if !errors.As(err, &apiErr) || apiErr.HTTPStatus != http.StatusNotFound || apiErr.Code != "ResourceNotFound.VhostNotExist" {
 		t.Errorf("Put under a missing vhost: %v", err)
 	}
 

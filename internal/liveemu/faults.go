@@ -3,8 +3,6 @@ package liveemu
 import (
 	"net/http"
 	"time"
-
-	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 )
 
 // Fault changes how the emulator answers matching requests. Faults are
@@ -32,8 +30,8 @@ func (f Fault) answers() bool {
 // apiError is the envelope error a Code/HTTPStatus fault answers. A missing
 // status comes from the documented code (500 for others); a missing code
 // from the status is InternalError.
-func (f Fault) apiError() *liveapi.APIError {
-	e := &liveapi.APIError{HTTPStatus: f.HTTPStatus, Code: f.Code, CodeN: f.CodeN, Message: f.Message}
+func (f Fault) apiError() *Error {
+	e := &Error{HTTPStatus: f.HTTPStatus, Code: f.Code, CodeN: f.CodeN, Message: f.Message}
 	if e.Code == "" {
 		e.Code = "InternalError"
 	}

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
 )
 
@@ -87,14 +86,14 @@ func fuzzEmulator(t *testing.T) *liveemu.Server {
 	emu := liveemu.New(liveemu.Config{RequestsPerSecond: -1})
 	emu.AddAccount(liveemu.Account{ID: otherAccountID, AccessKey: "AKOTHERACCOUNT", SecretKey: "other-secret"})
 	emu.AddVhost(otherAccountID, otherVhost)
-	for _, c := range []liveapi.Callback{
-		liveapiPush(liveemu.DemoVhost),
-		{Scope: liveapi.Scope{Vhost: liveemu.DemoVhost}, App: "app1", MessageType: liveapi.MessageTypePush,
-			CallbackDetailList: []liveapi.CallbackDetail{{URL: "https://hooks.example.com/app1", CallbackType: liveapi.CallbackTypeHTTP}}},
-		{Scope: liveapi.Scope{Vhost: liveemu.DemoVhost}, App: "app2", MessageType: liveapi.MessageTypeRecord,
+	for _, c := range []liveemu.Callback{
+		pushCallback(liveemu.DemoVhost),
+		{Vhost: liveemu.DemoVhost, App: "app1", MessageType: "push",
+			CallbackDetailList: []liveemu.CallbackDetail{{URL: "https://hooks.example.com/app1", CallbackType: "HTTP"}}},
+		{Vhost: liveemu.DemoVhost, App: "app2", MessageType: "record",
 			AuthEnable: true, AuthKeyPrimary: "key",
-			CallbackDetailList: []liveapi.CallbackDetail{{URL: "http://hooks.example.com/app2", CallbackType: liveapi.CallbackTypeHTTP}}},
-		liveapiPush(otherVhost),
+			CallbackDetailList: []liveemu.CallbackDetail{{URL: "http://hooks.example.com/app2", CallbackType: "HTTP"}}},
+		pushCallback(otherVhost),
 	} {
 		if err := emu.Put(c); err != nil {
 			t.Fatalf("seeding %s: %v", describeStored(c), err)
@@ -215,7 +214,10 @@ func short(payload []byte) string {
 	return fmt.Sprintf("%q... (%d bytes)", payload[:limit], len(payload))
 }
 
-var storedAppPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,30}$`)
+var (
+	storedAppPattern       = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,30}$`)
+	documentedMessageTypes = []string{"push", "push_end", "snapshot", "record", "audit_snapshot"}
+)
 
 // checkStoredValid fails when the emulator stored a configuration that
 // breaks a documented rule, whatever body got it there.
@@ -227,7 +229,7 @@ func checkStoredValid(t *testing.T, emu *liveemu.Server) {
 			t.Fatalf("stored without its vhost: %s", describeStored(c))
 		case c.App != "" && !storedAppPattern.MatchString(c.App):
 			t.Fatalf("stored with an invalid app: %s", describeStored(c))
-		case !slices.Contains(liveapi.MessageTypes, c.MessageType):
+		case !slices.Contains(documentedMessageTypes, c.MessageType):
 			t.Fatalf("stored with an unknown message type: %s", describeStored(c))
 		case len(c.CallbackDetailList) == 0:
 			t.Fatalf("stored without callback details: %s", describeStored(c))
@@ -237,16 +239,15 @@ func checkStoredValid(t *testing.T, emu *liveemu.Server) {
 		for _, d := range c.CallbackDetailList {
 			u, err := url.Parse(d.URL)
 			if n := utf8.RuneCountInString(d.URL); n < 1 || n > 100 || err != nil ||
-				(u.Scheme != "http" && u.Scheme != "https") || d.CallbackType != liveapi.CallbackTypeHTTP {
+				(u.Scheme != "http" && u.Scheme != "https") || d.CallbackType != "HTTP" {
 				t.Fatalf("stored with an invalid callback detail %+v: %s", d, describeStored(c))
 			}
 		}
 	}
 }
 
-// describeStored spells out a configuration's fields (its embedded Scope's
-// String would show only the scope).
-func describeStored(c liveapi.Callback) string {
+// describeStored spells out a configuration's fields.
+func describeStored(c liveemu.Callback) string {
 	return fmt.Sprintf("{Vhost:%q Domain:%q App:%q MessageType:%q CallbackDetailList:%+v AuthEnable:%t AuthKeyPrimary:%q TranscodeCallback:%t}",
 		c.Vhost, c.Domain, c.App, c.MessageType, c.CallbackDetailList, c.AuthEnable, c.AuthKeyPrimary, c.TranscodeCallback)
 }
@@ -271,11 +272,11 @@ func checkAcceptedUpdate(t *testing.T, emu *liveemu.Server, payload []byte, desc
 	if !found {
 		t.Fatalf("UpdateCallback accepted %s, but DescribeCallback with it does not show it: %s", short(payload), describe.Raw)
 	}
-	vhost := req.Vhost
+	c, ok := emu.Get(req.Vhost, req.App, req.MessageType)
 	if req.Domain != "" {
-		vhost = liveemu.DemoVhost
+		c, ok = emu.GetDomain(req.Domain, req.MessageType)
 	}
-	if c, ok := emu.Get(vhost, req.App, req.MessageType); ok {
+	if ok {
 		t.Fatalf("DeleteCallback with %s answered 200 but left %s", short(payload), describeStored(c))
 	}
 }

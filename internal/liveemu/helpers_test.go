@@ -13,7 +13,6 @@ import (
 	"github.com/volcengine/volc-sdk-golang/base"
 	live "github.com/volcengine/volc-sdk-golang/service/live/v20230101"
 
-	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
 )
 
@@ -55,10 +54,10 @@ func newServer(t *testing.T, emu *liveemu.Server) *httptest.Server {
 	return ts
 }
 
-func liveapiPush(vhost string) liveapi.Callback {
-	return liveapi.Callback{
-		Scope: liveapi.Scope{Vhost: vhost}, MessageType: liveapi.MessageTypePush,
-		CallbackDetailList: []liveapi.CallbackDetail{{URL: "https://hooks.example.com/live/push", CallbackType: liveapi.CallbackTypeHTTP}},
+func pushCallback(vhost string) liveemu.Callback {
+	return liveemu.Callback{
+		Vhost: vhost, MessageType: "push",
+		CallbackDetailList: []liveemu.CallbackDetail{{URL: "https://hooks.example.com/live/push", CallbackType: "HTTP"}},
 	}
 }
 
@@ -107,13 +106,14 @@ func (a apiAnswer) code() string {
 }
 
 type describedItem struct {
-	Vhost, App, MessageType string
-	CallbackDetailList      []struct{ URL, CallbackType string }
-	AuthEnable              bool
-	AuthKeyPrimary          string
-	TranscodeCallback       int
-	CreateTime              string
-	CreateTimeUTC           string
+	Vhost, Domain, App, MessageType string
+	NotUseVhost                     bool
+	CallbackDetailList              []struct{ URL, CallbackType string }
+	AuthEnable                      bool
+	AuthKeyPrimary                  string
+	TranscodeCallback               int
+	CreateTime                      string
+	CreateTimeUTC                   string
 }
 
 func (a apiAnswer) items(t *testing.T) []describedItem {

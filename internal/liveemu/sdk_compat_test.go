@@ -42,7 +42,6 @@ func TestSDKSignerCanonicalisationVerifies(t *testing.T) {
 		body  string
 	}{
 		{name: "plain", creds: demoCreds("cn-north-1")},
-		{name: "another region", creds: demoCreds("ap-singapore-1")},
 		{name: "escaped path", creds: demoCreds("cn-north-1"), path: "/a path/ü~x_y-z.%25/"},
 		{name: "query to sort and escape", creds: demoCreds("cn-north-1"),
 			query: "&z=a+b&a=2&a=1&q=x%2By%2Fz&e=&star=*"},

@@ -3,6 +3,8 @@
 // way live-callback-api.md describes them: signature V4 verification, the
 // per-account rate limit, ownership of vhosts and domains, the documented
 // error codes, and injectable faults for testing a client's error handling.
+// Where the sources leave the API's behaviour open, Config.Readings picks one
+// of the readings the provider must survive (readings.go).
 //
 // Tests mount it with httptest.NewServer(liveemu.New(liveemu.Config{})); users
 // run it with `go run ./internal/cmd/live-emulator`.
@@ -21,8 +23,6 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
-
-	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 )
 
 // The demo account that New seeds unless Config.NoDemoAccount is set.
@@ -36,6 +36,10 @@ const (
 
 // APIVersion is the only version the emulator serves.
 const APIVersion = "2023-01-01"
+
+// DefaultRegion is the region the emulator's signatures are checked against
+// unless Config.Region says otherwise, the Live API's only region.
+const DefaultRegion = "cn-north-1"
 
 const (
 	actionUpdate   = "UpdateCallback"
@@ -55,6 +59,15 @@ type Config struct {
 	// delay and the rate limiter's refill; nil means time.Now.
 	Now           func() time.Time
 	NoDemoAccount bool // when false, New seeds the demo account, vhost and domain above
+	// Region is the region a request's credential scope must name, as the
+	// real gateway checks it; empty means DefaultRegion.
+	Region string
+	// MaxRequestLog bounds the log Requests returns to the latest requests,
+	// for a long-running emulator; 0 keeps every request.
+	MaxRequestLog int
+	// Readings chooses the answers to the API's open questions; the zero
+	// value is the merged domain model with plain, upper-case answers.
+	Readings Readings
 }
 
 // Account is one Volcengine account and its key pair.
@@ -63,9 +76,6 @@ type Account struct {
 	SessionToken             string // when set, requests signed with these keys must carry X-Security-Token equal to it
 	Unbilled                 bool   // every action answers 403 RequestForbidden.BillingStatus
 }
-
-// Callback is the configuration type the emulator stores and returns.
-type Callback = liveapi.Callback
 
 // RequestRecord is one request as the emulator received and answered it.
 type RequestRecord struct {
@@ -85,6 +95,9 @@ type Server struct {
 	limit     rate.Limit
 	burst     int
 	requestID requestIDs
+	region    string
+	maxLog    int
+	readings  Readings
 
 	mu          sync.Mutex
 	accounts    map[string]*Account // by ID
@@ -120,6 +133,13 @@ func New(cfg Config) *Server {
 		domains:     map[string]string{},
 		callbacks:   map[callbackKey][]version{},
 		calls:       map[string]int{},
+		region:      cfg.Region,
+		maxLog:      cfg.MaxRequestLog,
+		readings:    cfg.Readings,
+		visibility:  cfg.Readings.VisibilityDelay,
+	}
+	if s.region == "" {
+		s.region = DefaultRegion
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -189,21 +209,21 @@ func (s *Server) RemoveVhost(name string) {
 	if !ok {
 		return
 	}
+	for k := range s.callbacks {
+		if s.owner(k) == name {
+			delete(s.callbacks, k)
+		}
+	}
 	for d := range v.domains {
 		delete(s.domains, d)
 	}
 	delete(s.vhosts, name)
-	for k := range s.callbacks {
-		if k.vhost == name {
-			delete(s.callbacks, k)
-		}
-	}
 }
 
 // SetVisibilityDelay makes an accepted UpdateCallback visible to
 // DescribeCallback only d later, as an eventually consistent backend would;
 // DescribeCallback shows the previous version meanwhile. Deletes stay
-// immediate.
+// immediate. It replaces Readings.VisibilityDelay from then on.
 func (s *Server) SetVisibilityDelay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -241,7 +261,8 @@ func (s *Server) ResetCounters() {
 	s.log = nil
 }
 
-// Requests returns the log of every request in arrival order.
+// Requests returns the log of requests in arrival order: every request, or
+// the latest Config.MaxRequestLog.
 func (s *Server) Requests() []RequestRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -316,6 +337,11 @@ func (s *Server) arrive(action, accessKey string, body []byte) *RequestRecord {
 		s.calls[action]++
 	}
 	s.log = append(s.log, rec)
+	if s.maxLog > 0 && len(s.log) > s.maxLog {
+		// Reslicing lets append move the kept records to a new array once
+		// the old one is full, so memory stays proportional to the bound.
+		s.log = s.log[len(s.log)-s.maxLog:]
+	}
 	return rec
 }
 
@@ -346,7 +372,11 @@ func (s *Server) perform(acct Account, action string, body []byte, readErr error
 	}
 	switch action {
 	case actionUpdate:
-		return struct{}{}, s.update(acct.ID, req)
+		extra, err := s.requestExtra(body)
+		if err != nil {
+			return nil, err
+		}
+		return struct{}{}, s.update(acct.ID, req, extra)
 	case actionDescribe:
 		list, err := s.describe(acct.ID, req)
 		if err != nil {
@@ -404,7 +434,7 @@ func (ex *exchange) succeed(result any) {
 }
 
 func (ex *exchange) fail(err error) {
-	apiErr, ok := liveapi.AsAPIError(err)
+	apiErr, ok := asError(err)
 	if !ok {
 		apiErr = newError("InternalError", "")
 	}
@@ -416,7 +446,7 @@ func (ex *exchange) write(status int, e *wireError, result any) {
 	env := envelope{
 		ResponseMetadata: responseMetadata{
 			RequestID: id, Action: ex.action, Version: ex.version,
-			Service: "live", Region: "cn-north-1", Error: e,
+			Service: "live", Region: ex.s.region, Error: e,
 		},
 		Result: result,
 	}
@@ -455,48 +485,4 @@ func newRequestIDs() requestIDs {
 
 func (g requestIDs) next(now time.Time) string {
 	return now.In(beijing).Format("20060102150405") + g.server + fmt.Sprintf("%013X", g.seq.Add(1))
-}
-
-// errorTable holds, per documented code, its HTTP status, CodeN and message
-// (the seed's message where it gives one).
-var errorTable = map[string]struct {
-	status  int
-	codeN   int
-	message string
-}{
-	"CommonErr":                          {http.StatusOK, 0, "unclassified error"},
-	"InvalidParam":                       {http.StatusBadRequest, 0, "invalid parameter"},
-	"InvalidParam.BindError":             {http.StatusBadRequest, 0, "Request parameter error, please check input data"},
-	"InvalidParam.OutOfRange":            {http.StatusBadRequest, 0, "parameter out of range"},
-	"MissingParameter":                   {http.StatusBadRequest, 100002, "missing parameter"},
-	"MissingRequestInfo":                 {http.StatusBadRequest, 100004, "the request is missing authentication information"},
-	"InvalidTimestamp":                   {http.StatusBadRequest, 100006, "the request time is too far from the server time"},
-	"InvalidAccessKey":                   {http.StatusUnauthorized, 100009, "the access key does not exist"},
-	"SignatureDoesNotMatch":              {http.StatusUnauthorized, 100010, "the request signature does not match"},
-	"AccessDenied":                       {http.StatusForbidden, 100013, "access denied"},
-	"RequestForbidden":                   {http.StatusForbidden, 0, "request forbidden"},
-	"RequestForbidden.AccountIDNotAllow": {http.StatusForbidden, 0, "this AccountID does not have permission to access the corresponding resource, please check the request parameters"},
-	"RequestForbidden.BillingStatus":     {http.StatusForbidden, 0, "Billing status is not available for the AccountID, please activate the service or recharge."},
-	"ResourceNotFound":                   {http.StatusNotFound, 0, "resource not found"},
-	"ResourceNotFound.VhostNotExist":     {http.StatusNotFound, 0, "vhost not found"},
-	"ServiceNotFound":                    {http.StatusNotFound, 100007, "service not found"},
-	"InvalidActionOrVersion":             {http.StatusNotFound, 100008, "invalid action or version"},
-	"FlowLimitExceeded":                  {http.StatusTooManyRequests, 0, "Request was denied due to flow control"},
-	"InternalError":                      {http.StatusInternalServerError, 100014, "an internal error occurred, please contact the administrator."},
-	"InternalError.DB":                   {http.StatusInternalServerError, 0, "an internal error related to database occurred, please contact the administrator."},
-	"InternalServiceError":               {http.StatusBadGateway, 0, "an internal error occurred, please contact the administrator."},
-	"InternalServiceError.BadResponse":   {http.StatusBadGateway, 0, "an internal error occurred, please contact the administrator."},
-	"InternalServiceTimeout":             {http.StatusGatewayTimeout, 100016, "Internal Service is timeout. please contact the administrator."},
-}
-
-// newError builds a documented error; an empty message takes the table's.
-func newError(code, message string) *liveapi.APIError {
-	e, ok := errorTable[code]
-	if !ok {
-		panic("liveemu: undocumented error code " + code)
-	}
-	if message == "" {
-		message = e.message
-	}
-	return &liveapi.APIError{HTTPStatus: e.status, Code: code, CodeN: e.codeN, Message: message}
 }

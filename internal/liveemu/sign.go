@@ -114,6 +114,10 @@ func (s *Server) authenticate(r *http.Request, body []byte) (Account, error) {
 	if auth.date != xDate[:8] {
 		return Account{}, newError("SignatureDoesNotMatch", "the Credential date differs from the X-Date header's date")
 	}
+	if auth.region != s.region {
+		return Account{}, newError("SignatureDoesNotMatch",
+			fmt.Sprintf("the region of the credential scope is wrong: the request is signed for %q, this endpoint expects %q", auth.region, s.region))
+	}
 	if auth.service != signingService {
 		return Account{}, newError("SignatureDoesNotMatch", fmt.Sprintf("the Credential names service %q, expected %q", auth.service, signingService))
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,46 @@ func TestSignatureFailures(t *testing.T) {
 	})
 }
 
+// The gateway checks the credential scope's region, so that a client signing
+// for the wrong region fails here as it would against the real API.
+func TestSignatureRegion(t *testing.T) {
+	describe := body{"Vhost": liveemu.DemoVhost}
+	for _, tc := range []struct {
+		name, serverRegion, signedRegion string
+		ok                               bool
+	}{
+		{"default region", "", "cn-north-1", true},
+		{"another region against the default", "", "cn-beijing", false},
+		{"configured region", "ap-singapore-1", "ap-singapore-1", true},
+		{"default region against a configured one", "ap-singapore-1", "cn-north-1", false},
+		{"region differing in case", "", "CN-NORTH-1", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ts := start(t, liveemu.Config{Region: tc.serverRegion})
+			a := call(t, sdkClient(t, ts, demoCreds(tc.signedRegion)), "DescribeCallback", describe)
+			want := tc.serverRegion
+			if want == "" {
+				want = "cn-north-1"
+			}
+			if a.ResponseMetadata.Region != want {
+				t.Errorf("answer's Region = %q, want %q", a.ResponseMetadata.Region, want)
+			}
+			if tc.ok {
+				if a.Status != http.StatusOK || a.ResponseMetadata.Error != nil {
+					t.Fatalf("HTTP %d %s", a.Status, a.Raw)
+				}
+				return
+			}
+			wantError(t, a, http.StatusUnauthorized, "SignatureDoesNotMatch", 100010)
+			msg := a.ResponseMetadata.Error.Message
+			if !strings.Contains(msg, "region of the credential scope is wrong") || !strings.Contains(msg, strconv.Quote(tc.signedRegion)) ||
+				!strings.Contains(msg, strconv.Quote(want)) {
+				t.Errorf("message %q does not say which region is wrong and which is expected", msg)
+			}
+		})
+	}
+}
+
 func TestActionAndVersionRouting(t *testing.T) {
 	emu, ts := start(t, liveemu.Config{})
 	for _, tc := range []struct{ method, query string }{
@@ -220,7 +261,7 @@ func TestRateLimitConfig(t *testing.T) {
 func TestNoDemoAccount(t *testing.T) {
 	emu, ts := start(t, liveemu.Config{NoDemoAccount: true})
 	wantError(t, call(t, demoClient(t, ts), "DescribeCallback", body{"Vhost": liveemu.DemoVhost}), http.StatusUnauthorized, "InvalidAccessKey", 100009)
-	if err := emu.Put(liveapiPush(liveemu.DemoVhost)); err == nil {
+	if err := emu.Put(pushCallback(liveemu.DemoVhost)); err == nil {
 		t.Error("Put succeeded under a vhost that was never added")
 	}
 }

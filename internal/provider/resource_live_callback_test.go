@@ -252,7 +252,7 @@ func TestAccLiveCallback_drift(t *testing.T) {
 	name := "volcengine_live_callback.test"
 	config := emu.providerConfig(callbackHCL("test", "vhost", vhost, "app1", "record",
 		[]string{"https://hooks.example.com/rec"}, `auth_enable = true`, `auth_key_primary = "key-one"`))
-	tamper := func(change func(*liveapi.Callback)) func() {
+	tamper := func(change func(*liveemu.Callback)) func() {
 		return func() {
 			c, ok := emu.Get(vhost, "app1", "record")
 			if !ok {
@@ -270,15 +270,15 @@ func TestAccLiveCallback_drift(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config, ConfigPlanChecks: emptyPlanAfterApply},
 			{
-				PreConfig: tamper(func(c *liveapi.Callback) {
-					c.CallbackDetailList = []liveapi.CallbackDetail{{URL: "https://evil.example.com/", CallbackType: "HTTP"}}
+				PreConfig: tamper(func(c *liveemu.Callback) {
+					c.CallbackDetailList = []liveemu.CallbackDetail{{URL: "https://evil.example.com/", CallbackType: "HTTP"}}
 				}),
 				Config:           config,
 				ConfigPlanChecks: expectAction(name, plancheck.ResourceActionUpdate),
 				Check:            emu.expectStored(vhost, "app1", "record", "https://hooks.example.com/rec"),
 			},
 			{
-				PreConfig:        tamper(func(c *liveapi.Callback) { c.AuthKeyPrimary = "changed-elsewhere" }),
+				PreConfig:        tamper(func(c *liveemu.Callback) { c.AuthKeyPrimary = "changed-elsewhere" }),
 				Config:           config,
 				ConfigPlanChecks: expectAction(name, plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
@@ -289,7 +289,7 @@ func TestAccLiveCallback_drift(t *testing.T) {
 				},
 			},
 			{
-				PreConfig:        tamper(func(c *liveapi.Callback) { c.TranscodeCallback = true }),
+				PreConfig:        tamper(func(c *liveemu.Callback) { c.TranscodeCallback = true }),
 				Config:           config,
 				ConfigPlanChecks: expectAction(name, plancheck.ResourceActionUpdate),
 			},

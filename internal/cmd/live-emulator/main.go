@@ -53,7 +53,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
 )
 
@@ -185,7 +184,7 @@ func shellQuote(s string) string {
 type seed struct {
 	NoDemoAccount bool
 	Accounts      []seedAccount
-	Callbacks     []liveapi.Callback
+	Callbacks     []liveemu.Callback
 }
 
 type seedAccount struct {
@@ -245,7 +244,7 @@ func (sd seed) apply(emu *liveemu.Server) (shownAccount, error) {
 	}
 	for i, cb := range sd.Callbacks {
 		if err := emu.Put(cb); err != nil {
-			return shown, fmt.Errorf("callback %d (%s, app %q, %s): %w", i, cb.Scope, cb.App, cb.MessageType, err)
+			return shown, fmt.Errorf("callback %d (vhost %q, domain %q, app %q, %s): %w", i, cb.Vhost, cb.Domain, cb.App, cb.MessageType, err)
 		}
 	}
 	return shown, nil
