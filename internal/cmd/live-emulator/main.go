@@ -3,11 +3,51 @@
 // provider can be tried without an account:
 //
 //	go run ./internal/cmd/live-emulator [-listen 127.0.0.1:0] [-rps 10] [-seed FILE] [-ready-file FILE]
+//	    [-reading NAME] [-domain-model merged|separate] [-describe-by-domain own|vhost]
+//	    [-delete-by-vhost-reaches-domains] [-delete-by-domain-reaches-apps]
+//	    [-callback-type-spelling HTTP|http|as-sent] [-mask-keys] [-extra-fields] [-visibility-delay DURATION]
 //
-// It prints the endpoint, the keys, vhost and domain to use and the matching
-// VOLCENGINE_* exports, then serves until SIGINT or SIGTERM. With -ready-file
-// it writes the endpoint URL to FILE once it listens (and removes the file when
-// it stops), so that scripts can wait for it.
+// It prints the endpoint, the keys, vhost and domain to use, the readings it
+// plays and the matching VOLCENGINE_* exports (VOLCENGINE_REGION=cn-north-1,
+// the only region whose signatures it accepts), then serves until SIGINT or
+// SIGTERM. With -ready-file it writes the endpoint URL to FILE once it listens
+// (and removes the file when it stops), so that scripts can wait for it. It
+// keeps the latest 10000 requests in its log.
+//
+// # Readings
+//
+// The public sources leave some of the API's behaviour open; the provider
+// must be correct under every reading (live-callback-api.md, "What is not
+// known"). -reading picks a named combination; each of the other flags
+// overrides one question of it, wherever it stands on the command line:
+//
+//	-reading NAME                        merged (default), merged-wide, separate, separate-own,
+//	                                     separate-own-wide, lower, as-sent, masked, extra, all-hard
+//	-domain-model merged|separate        merged: a Domain acts on its vhost with no App, items carry
+//	                                     no Domain; separate: a Domain's configuration is its own
+//	                                     record, and every item carries Domain and NotUseVhost
+//	-describe-by-domain own|vhost        DescribeCallback by Domain lists the domain's own
+//	                                     configurations, or everything of its vhost
+//	-delete-by-vhost-reaches-domains     DeleteCallback by Vhost without App also removes the
+//	                                     vhost's domains' records (separate model)
+//	-delete-by-domain-reaches-apps       DeleteCallback by Domain also removes every app's
+//	                                     configuration of its vhost
+//	-callback-type-spelling HTTP|http|as-sent
+//	                                     how CallbackType is answered
+//	-mask-keys                           answer AuthKeyPrimary and AuthKeySecond as 5552*****e4e2
+//	-extra-fields                        UpdateCallback keeps AuthKeySecond, HttpMethod, RetryTimes
+//	                                     and the other fields the provider does not send
+//	-visibility-delay DURATION           an update shows in DescribeCallback only this much later
+//
+// merged-wide is merged with -describe-by-domain vhost and
+// -delete-by-domain-reaches-apps; separate is -domain-model separate with
+// -describe-by-domain vhost and -delete-by-vhost-reaches-domains;
+// separate-own and separate-own-wide describe a domain's own records, the
+// latter deleting the vhost's apps with a domain; lower, as-sent, masked and
+// extra set one flag each; all-hard is separate-own with both reaches,
+// lower-case http, masked keys and extra fields.
+//
+// # Seed file
 //
 // The demo account (liveemu.DemoAccessKey / DemoSecretKey, vhost
 // push.live.example.com owning push.example.com) is always there unless the
@@ -22,17 +62,24 @@
 //	     "Vhosts": {"team.live.example.com": ["team.example.com"]}}
 //	  ],
 //	  "Callbacks": [
-//	    {"Vhost": "push.live.example.com", "App": "", "MessageType": "push",
+//	    {"Vhost": "push.live.example.com", "Domain": "", "App": "", "MessageType": "push",
 //	     "CallbackDetailList": [{"URL": "https://hooks.example.com/push", "CallbackType": "HTTP"}],
 //	     "AuthEnable": false, "AuthKeyPrimary": "", "TranscodeCallback": false,
-//	     "CreateTime": "2026-01-02T03:04:05Z"}
+//	     "CreateTime": "2026-01-02T03:04:05Z",
+//	     "Extra": {"AuthKeySecond": "backup-key", "HttpMethod": "POST", "RetryTimes": 3}}
 //	  ]
 //	}
 //
 // Vhosts maps each vhost to the push domains it owns. A callback takes Vhost
-// or Domain, and is checked like an UpdateCallback body, except that
-// TranscodeCallback is true or false and CreateTime (RFC 3339, optional) sets
-// the creation time. Unknown fields are errors, to catch typos.
+// or Domain (stored as -domain-model says), and is checked like an
+// UpdateCallback body, except that TranscodeCallback is true or false,
+// CreateTime (RFC 3339, optional) sets the creation time, and Extra holds
+// fields the provider does not model (AuthKeySecond, AuthField, HttpMethod,
+// RetryTimes, RetryInternalSecond, TimeoutSecond, ValidDuration,
+// TaskStatusCallback, CallbackField, EncryptField, EncryptionAlgorithm,
+// SecHandlerType; any JSON value), as a configuration made in the console
+// has them; they are answered whatever -extra-fields says. Unknown fields
+// are errors, to catch typos.
 package main
 
 import (
@@ -68,39 +115,102 @@ func main() {
 	}
 }
 
-// run serves until ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// requestLogSize is how many of the latest requests the command keeps: enough
+// to look into a run, bounded for one that serves for days.
+const requestLogSize = 10000
+
+// options are the command line's settings.
+type options struct {
+	listen, seedFile, readyFile string
+	rps                         float64
+	readings                    liveemu.Readings
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
 	flags := flag.NewFlagSet("live-emulator", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	listen := flags.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
-	rps := flags.Float64("rps", 10, "requests per second allowed per account (0 or negative: unlimited)")
-	seedFile := flags.String("seed", "", "JSON file with accounts, vhosts, domains and callbacks to start with (format: go doc ./internal/cmd/live-emulator)")
-	readyFile := flags.String("ready-file", "", "write the endpoint URL to this file once listening")
+	flags.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
+	flags.Float64Var(&o.rps, "rps", 10, "requests per second allowed per account (0 or negative: unlimited)")
+	flags.StringVar(&o.seedFile, "seed", "", "JSON file with accounts, vhosts, domains and callbacks to start with (format: go doc ./internal/cmd/live-emulator)")
+	flags.StringVar(&o.readyFile, "ready-file", "", "write the endpoint URL to this file once listening")
+	preset := flags.String("reading", "merged", "combination of readings of the API's open questions, by `NAME`: "+
+		strings.Join(liveemu.ReadingNames(), ", ")+"; the flags of single questions override it")
+	var set liveemu.Readings
+	flags.TextVar(&set.DomainModel, "domain-model", liveemu.DomainMerged,
+		"whether a Domain acts on its vhost with no App, or its configuration is a record of its own: `merged|separate`")
+	flags.TextVar(&set.DescribeByDomain, "describe-by-domain", liveemu.DescribeOwn,
+		"what DescribeCallback by Domain lists, the domain's own configurations or everything of its vhost: `own|vhost`")
+	flags.BoolVar(&set.DeleteByVhostReachesDomains, "delete-by-vhost-reaches-domains", false,
+		"DeleteCallback by Vhost without App also removes the vhost's domains' records (separate model)")
+	flags.BoolVar(&set.DeleteByDomainReachesApps, "delete-by-domain-reaches-apps", false,
+		"DeleteCallback by Domain also removes every app's configuration of its vhost")
+	flags.TextVar(&set.CallbackTypeSpelling, "callback-type-spelling", liveemu.SpellingUpper,
+		"how CallbackType is answered: `HTTP|http|as-sent`")
+	flags.BoolVar(&set.MaskKeys, "mask-keys", false, "answer AuthKeyPrimary and AuthKeySecond masked, like 5552*****e4e2")
+	flags.BoolVar(&set.ExtraFields, "extra-fields", false,
+		"UpdateCallback keeps the fields the provider does not send (AuthKeySecond, HttpMethod, RetryTimes, ...)")
+	flags.DurationVar(&set.VisibilityDelay, "visibility-delay", 0, "how long an update stays invisible to DescribeCallback")
 	if err := flags.Parse(args); err != nil {
-		return err
+		return o, err
 	}
 	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", flags.Args())
+		return o, fmt.Errorf("unexpected arguments %q", flags.Args())
+	}
+	if set.VisibilityDelay < 0 {
+		return o, fmt.Errorf("-visibility-delay %s is negative", set.VisibilityDelay)
+	}
+	var err error
+	if o.readings, err = liveemu.ReadingByName(*preset); err != nil {
+		return o, fmt.Errorf("-reading: %w", err)
+	}
+	flags.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "domain-model":
+			o.readings.DomainModel = set.DomainModel
+		case "describe-by-domain":
+			o.readings.DescribeByDomain = set.DescribeByDomain
+		case "delete-by-vhost-reaches-domains":
+			o.readings.DeleteByVhostReachesDomains = set.DeleteByVhostReachesDomains
+		case "delete-by-domain-reaches-apps":
+			o.readings.DeleteByDomainReachesApps = set.DeleteByDomainReachesApps
+		case "callback-type-spelling":
+			o.readings.CallbackTypeSpelling = set.CallbackTypeSpelling
+		case "mask-keys":
+			o.readings.MaskKeys = set.MaskKeys
+		case "extra-fields":
+			o.readings.ExtraFields = set.ExtraFields
+		case "visibility-delay":
+			o.readings.VisibilityDelay = set.VisibilityDelay
+		}
+	})
+	return o, nil
+}
+
+// run serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
 	}
 
 	var sd seed
-	if *seedFile != "" {
-		var err error
-		if sd, err = readSeed(*seedFile); err != nil {
+	if o.seedFile != "" {
+		if sd, err = readSeed(o.seedFile); err != nil {
 			return err
 		}
 	}
-	cfg := liveemu.Config{RequestsPerSecond: *rps, NoDemoAccount: sd.NoDemoAccount}
-	if *rps <= 0 {
+	cfg := liveemu.Config{RequestsPerSecond: o.rps, NoDemoAccount: sd.NoDemoAccount, MaxRequestLog: requestLogSize, Readings: o.readings}
+	if o.rps <= 0 {
 		cfg.RequestsPerSecond = -1
 	}
 	emu := liveemu.New(cfg)
 	shown, err := sd.apply(emu)
 	if err != nil {
-		return fmt.Errorf("seed %s: %w", *seedFile, err)
+		return fmt.Errorf("seed %s: %w", o.seedFile, err)
 	}
 
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
 	}
@@ -109,13 +219,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	printBanner(stdout, endpoint, *rps, shown)
-	if *readyFile != "" {
-		if err := writeFileAtomic(*readyFile, endpoint+"\n"); err != nil {
+	printBanner(stdout, endpoint, o, shown)
+	if o.readyFile != "" {
+		if err := writeFileAtomic(o.readyFile, endpoint+"\n"); err != nil {
 			_ = srv.Close()
 			return err
 		}
-		defer os.Remove(*readyFile)
+		defer os.Remove(o.readyFile)
 	}
 
 	select {
@@ -148,9 +258,9 @@ type shownAccount struct {
 	Vhost, Domain string
 }
 
-func printBanner(w io.Writer, endpoint string, rps float64, a shownAccount) {
-	limit := fmt.Sprintf("%g requests/s per account", rps)
-	if rps <= 0 {
+func printBanner(w io.Writer, endpoint string, o options, a shownAccount) {
+	limit := fmt.Sprintf("%g requests/s per account", o.rps)
+	if o.rps <= 0 {
 		limit = "no rate limit"
 	}
 	fmt.Fprintf(w, "Volcengine Live API emulator (UpdateCallback, DescribeCallback, DeleteCallback; %s)\n", limit)
@@ -162,10 +272,12 @@ func printBanner(w io.Writer, endpoint string, rps float64, a shownAccount) {
 	}
 	fmt.Fprintf(w, "  vhost:      %s\n", a.Vhost)
 	fmt.Fprintf(w, "  domain:     %s\n", a.Domain)
+	fmt.Fprintf(w, "  readings:   %s\n", o.readings)
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "export VOLCENGINE_LIVE_ENDPOINT=%s\n", shellQuote(endpoint))
 	fmt.Fprintf(w, "export VOLCENGINE_ACCESS_KEY=%s\n", shellQuote(a.AccessKey))
 	fmt.Fprintf(w, "export VOLCENGINE_SECRET_KEY=%s\n", shellQuote(a.SecretKey))
+	fmt.Fprintf(w, "export VOLCENGINE_REGION=%s\n", shellQuote(liveemu.DefaultRegion))
 	if a.SessionToken != "" {
 		fmt.Fprintf(w, "export VOLCENGINE_SESSION_TOKEN=%s\n", shellQuote(a.SessionToken))
 	}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -71,6 +73,11 @@ func startRun(t *testing.T, args ...string) (string, *syncBuffer) {
 
 func describe(t *testing.T, endpoint, ak, sk, vhost string) (int, map[string]any) {
 	t.Helper()
+	return describeBody(t, endpoint, ak, sk, `{"Vhost":"`+vhost+`"}`)
+}
+
+func describeBody(t *testing.T, endpoint, ak, sk, body string) (int, map[string]any) {
+	t.Helper()
 	u, err := url.Parse(endpoint)
 	if err != nil {
 		t.Fatal(err)
@@ -79,10 +86,10 @@ func describe(t *testing.T, endpoint, ak, sk, vhost string) (int, map[string]any
 	inst.SetHost(u.Host)
 	inst.SetScheme(u.Scheme)
 	inst.SetCredential(base.Credentials{AccessKeyID: ak, SecretAccessKey: sk, Region: "cn-north-1", Service: "live"})
-	body, status, _ := inst.CtxJson(context.Background(), "DescribeCallback", url.Values{}, `{"Vhost":"`+vhost+`"}`)
+	raw, status, _ := inst.CtxJson(context.Background(), "DescribeCallback", url.Values{}, body)
 	var answer map[string]any
-	if err := json.Unmarshal(body, &answer); err != nil {
-		t.Fatalf("HTTP %d, not JSON: %s", status, body)
+	if err := json.Unmarshal(raw, &answer); err != nil {
+		t.Fatalf("HTTP %d, not JSON: %s", status, raw)
 	}
 	return status, answer
 }
@@ -96,7 +103,9 @@ func TestRunServesSignedCalls(t *testing.T) {
 		"export VOLCENGINE_LIVE_ENDPOINT=" + endpoint,
 		"export VOLCENGINE_ACCESS_KEY=" + liveemu.DemoAccessKey,
 		"export VOLCENGINE_SECRET_KEY=" + liveemu.DemoSecretKey,
+		"export VOLCENGINE_REGION=cn-north-1",
 		liveemu.DemoVhost, liveemu.DemoDomain,
+		"readings:   " + liveemu.Readings{}.String(),
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -155,5 +164,151 @@ func TestRunRejectsBadSeeds(t *testing.T) {
 				t.Error("run accepted the seed")
 			}
 		})
+	}
+}
+
+func TestParseFlagsReadings(t *testing.T) {
+	preset := func(name string) liveemu.Readings {
+		r, err := liveemu.ReadingByName(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	allHardMerged := preset("all-hard")
+	allHardMerged.DomainModel, allHardMerged.ExtraFields = liveemu.DomainMerged, false
+	lowerMasked := preset("lower")
+	lowerMasked.MaskKeys = true
+	for _, tc := range []struct {
+		args []string
+		want liveemu.Readings
+	}{
+		{nil, liveemu.Readings{}},
+		{[]string{"-reading", "separate"}, preset("separate")},
+		{[]string{"-reading", "all-hard", "-domain-model", "merged", "-extra-fields=false"}, allHardMerged},
+		{[]string{"-mask-keys", "-reading", "lower"}, lowerMasked},
+		{[]string{"-reading", "separate", "-describe-by-domain=own", "-delete-by-vhost-reaches-domains=false"}, preset("separate-own")},
+		{[]string{"-domain-model", "separate", "-delete-by-domain-reaches-apps"}, preset("separate-own-wide")},
+		{[]string{"-callback-type-spelling", "as-sent", "-visibility-delay", "3s"},
+			liveemu.Readings{CallbackTypeSpelling: liveemu.SpellingAsSent, VisibilityDelay: 3 * time.Second}},
+		{[]string{"-describe-by-domain", "vhost", "-callback-type-spelling", "http", "-delete-by-vhost-reaches-domains"},
+			liveemu.Readings{DescribeByDomain: liveemu.DescribeVhost, CallbackTypeSpelling: liveemu.SpellingLower, DeleteByVhostReachesDomains: true}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stderr bytes.Buffer
+			o, err := parseFlags(tc.args, &stderr)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, &stderr)
+			}
+			if o.readings != tc.want {
+				t.Errorf("readings %s, want %s", o.readings, tc.want)
+			}
+		})
+	}
+
+	o, err := parseFlags([]string{"-listen", "127.0.0.1:9", "-rps", "2.5", "-seed", "s.json", "-ready-file", "r"}, io.Discard)
+	if err != nil || o.listen != "127.0.0.1:9" || o.rps != 2.5 || o.seedFile != "s.json" || o.readyFile != "r" {
+		t.Errorf("parseFlags = %+v, %v", o, err)
+	}
+
+	for _, args := range [][]string{
+		{"-reading", "strict"},
+		{"-domain-model", "split"},
+		{"-describe-by-domain", "all"},
+		{"-callback-type-spelling", "HTTPS"},
+		{"-visibility-delay", "-1s"},
+		{"-mask-keys=maybe"},
+		{"extra"},
+	} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("%q accepted", args)
+		}
+	}
+}
+
+// The README shows the exports to copy; they must be what the command prints.
+func TestRunPrintsTheREADMEExports(t *testing.T) {
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Running the emulator by hand\n")
+	if !ok {
+		t.Fatal("README.md has no section \"Running the emulator by hand\"")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var documented []string
+	for i, block := range strings.Split(section, "```") {
+		if i%2 == 1 && strings.Contains(block, "export VOLCENGINE_LIVE_ENDPOINT=") {
+			documented = exportLines(block)
+			break
+		}
+	}
+	if len(documented) == 0 {
+		t.Fatal("the README section has no code block with the emulator's exports")
+	}
+	endpoint, out := startRun(t)
+	printed := exportLines(out.String())
+	for i := range documented {
+		if strings.HasPrefix(documented[i], "export VOLCENGINE_LIVE_ENDPOINT=") {
+			documented[i] = "export VOLCENGINE_LIVE_ENDPOINT=" + endpoint
+		}
+	}
+	if !slices.Equal(documented, printed) {
+		t.Errorf("README shows\n%s\nthe command prints\n%s", strings.Join(documented, "\n"), strings.Join(printed, "\n"))
+	}
+}
+
+func exportLines(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "export VOLCENGINE_") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func TestRunWithReadingsAndSeedDomainAndExtra(t *testing.T) {
+	seedPath := filepath.Join(t.TempDir(), "seed.json")
+	seedJSON := `{"Callbacks": [
+	  {"Domain": "push.example.com", "MessageType": "record",
+	   "CallbackDetailList": [{"URL": "https://hooks.example.com/rec", "CallbackType": "http"}],
+	   "AuthEnable": true, "AuthKeyPrimary": "5552abcdefe4e2",
+	   "Extra": {"RetryTimes": 3, "AuthKeySecond": "backup-key-0001"}},
+	  {"Vhost": "push.live.example.com", "App": "app1", "MessageType": "record",
+	   "CallbackDetailList": [{"URL": "https://hooks.example.com/app1", "CallbackType": "HTTP"}]}
+	]}`
+	if err := os.WriteFile(seedPath, []byte(seedJSON), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	endpoint, out := startRun(t, "-seed", seedPath, "-reading", "separate-own", "-mask-keys", "-callback-type-spelling", "as-sent")
+	want := liveemu.Readings{DomainModel: liveemu.DomainSeparate, MaskKeys: true, CallbackTypeSpelling: liveemu.SpellingAsSent}
+	if !strings.Contains(out.String(), "readings:   "+want.String()+"\n") {
+		t.Errorf("output does not show the readings %s:\n%s", want, out)
+	}
+
+	status, answer := describeBody(t, endpoint, liveemu.DemoAccessKey, liveemu.DemoSecretKey, `{"Domain":"`+liveemu.DemoDomain+`"}`)
+	list, _ := answer["Result"].(map[string]any)["CallbackList"].([]any)
+	if status != 200 || len(list) != 1 {
+		t.Fatalf("DescribeCallback by Domain: HTTP %d %v", status, answer)
+	}
+	item := list[0].(map[string]any)
+	details := item["CallbackDetailList"].([]any)
+	for k, v := range map[string]any{
+		"Domain": liveemu.DemoDomain, "NotUseVhost": true, "Vhost": liveemu.DemoVhost,
+		"AuthKeyPrimary": "5552*****e4e2", "AuthKeySecond": "back*****0001", "RetryTimes": 3.0,
+	} {
+		if item[k] != v {
+			t.Errorf("item %s = %v, want %v: %v", k, item[k], v, item)
+		}
+	}
+	if ct := details[0].(map[string]any)["CallbackType"]; ct != "http" {
+		t.Errorf("CallbackType = %v, want it as seeded", ct)
+	}
+
+	status, answer = describe(t, endpoint, liveemu.DemoAccessKey, liveemu.DemoSecretKey, liveemu.DemoVhost)
+	if list, _ := answer["Result"].(map[string]any)["CallbackList"].([]any); status != 200 || len(list) != 2 {
+		t.Errorf("DescribeCallback by Vhost: HTTP %d %v", status, answer)
 	}
 }
