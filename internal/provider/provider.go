@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -36,6 +38,12 @@ const (
 	envSDKAccessKey = "VOLC_ACCESSKEY"
 	envSDKSecretKey = "VOLC_SECRETKEY"
 )
+
+// liveRegions are the regions where the Live API is known to be served.
+// Another region is warned of, not refused: the list may grow before this
+// provider does, but until it does, a request signed for another region is
+// most likely refused.
+var liveRegions = []string{"cn-north-1"}
 
 // Defaults applied when neither an attribute nor an environment variable is set.
 const (
@@ -137,7 +145,9 @@ func (p *volcengineProvider) Configure(ctx context.Context, req provider.Configu
 	}
 	cfg.UserAgent = "terraform-provider-volcengine/" + p.version
 
-	ctx = tflog.MaskMessageStrings(ctx, cfg.SecretKey, cfg.SessionToken)
+	// An empty mask would match between every two characters of a message.
+	secrets := slices.DeleteFunc([]string{cfg.SecretKey, cfg.SessionToken}, func(s string) bool { return s == "" })
+	ctx = tflog.MaskMessageStrings(ctx, secrets...)
 	client, err := liveapi.New(cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
@@ -202,6 +212,18 @@ func resolveClientConfig(m providerModel, getenv func(string) string, sdkFile fu
 	}
 	if !m.RequestsPerSecond.IsNull() {
 		cfg.RequestsPerSecond = m.RequestsPerSecond.ValueFloat64()
+	}
+
+	if !slices.Contains(liveRegions, cfg.Region) {
+		source := "the provider's region"
+		if m.Region.ValueString() == "" {
+			source = EnvRegion
+		}
+		diags.AddAttributeWarning(path.Root("region"), "Region where the Live API is not known to be served",
+			fmt.Sprintf("The region is %q (from %s), but the Live API is documented only in %s. Requests are signed "+
+				"for the region, and a signature for another one is refused with SignatureDoesNotMatch. Unset "+
+				"region and %s to use %s, unless Volcengine documents the Live API in %q.",
+				cfg.Region, source, strings.Join(liveRegions, ", "), EnvRegion, DefaultRegion, cfg.Region))
 	}
 
 	// The SDK's fallbacks only ever supply a complete pair, so that a key
