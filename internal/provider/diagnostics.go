@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -31,9 +32,14 @@ func adviceFor(err error) string {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "The operation ran out of time. Raise the resource's timeouts, or lower the load on the account, and run Terraform again."
 	}
+	var ee *liveapi.EndpointError
+	if errors.As(err, &ee) {
+		return "The request was not retried: the same address would fail the same way. Correct the provider's endpoint (or " +
+			EnvEndpoint + ") as the error says, then run Terraform again."
+	}
 	var te *liveapi.TransportError
 	if errors.As(err, &te) {
-		return "The Live API could not be reached or answered with something that is not the API's JSON. Check the provider's endpoint, proxies and network, then run Terraform again."
+		return "The Live API could not be reached, or a server in front of it failed, until max_retries or the timeout ran out. Check the provider's endpoint, proxies and network, then run Terraform again."
 	}
 	apiErr, ok := liveapi.AsAPIError(err)
 	if !ok {
@@ -49,12 +55,17 @@ func adviceFor(err error) string {
 		return "The Live service is not activated for this account, or the account is in arrears. Activate the service or top up the account, then run Terraform again."
 	case code == "RequestForbidden.AccountIDNotAllow", strings.HasPrefix(code, "RequestForbidden"), code == "AccessDenied":
 		return "These credentials may not manage this vhost or domain: it belongs to another account, or the access key lacks Live permissions. Use the owning account's credentials or grant the permission."
-	case code == "InvalidAccessKey", code == "SignatureDoesNotMatch":
-		return "The credentials were rejected. Check access_key and secret_key (or " + EnvAccessKey + " and " + EnvSecretKey + "), and the session token for temporary credentials."
+	case code == "InvalidAccessKey":
+		return "The access key was rejected. Check access_key (or " + EnvAccessKey + "), and session_token (or " + EnvSessionToken + ") for temporary credentials."
+	case code == "SignatureDoesNotMatch":
+		return "The request's signature was rejected. Likely causes: a wrong region (the signature covers it; the Live API is served in " +
+			strings.Join(liveRegions, ", ") + ", set by region or " + EnvRegion + "), a secret_key (or " + EnvSecretKey +
+			") that does not belong to the access key, or a missing or expired session_token (or " + EnvSessionToken + ") for temporary credentials."
 	case code == "InvalidTimestamp":
 		return "The request's time is too far from the server's. Synchronise this machine's clock."
-	case code == "ServiceNotFound", code == "InvalidActionOrVersion":
-		return "The endpoint does not serve the Live API 2023-01-01. Check the provider's endpoint."
+	case code == "ServiceNotFound", code == "InvalidActionOrVersion",
+		code == "" && (apiErr.HTTPStatus == http.StatusNotFound || apiErr.HTTPStatus == http.StatusNotImplemented):
+		return "The endpoint does not serve the Live API 2023-01-01. Check the provider's endpoint (or " + EnvEndpoint + ")."
 	case strings.HasPrefix(code, "InvalidParam"), code == "MissingParameter", code == "MissingRequestInfo":
 		return "The API rejected a parameter; its message names it. Correct the configuration and apply again."
 	case apiErr.Retryable():
