@@ -91,7 +91,7 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Optional:      true,
 				PlanModifiers: replace,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(appPattern, appRule),
+					appNameValidator{},
 					stringvalidator.ConflictsWith(path.MatchRoot("domain")),
 				},
 			},
@@ -112,10 +112,7 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 						"url": schema.StringAttribute{
 							MarkdownDescription: "Receiver address: an `http://` or `https://` URL of 1 to 100 characters.",
 							Required:            true,
-							Validators: []validator.String{
-								stringvalidator.LengthBetween(1, 100),
-								callbackURLValidator{},
-							},
+							Validators:          []validator.String{callbackURLValidator{}},
 						},
 						"callback_type": schema.StringAttribute{
 							MarkdownDescription: "Receiver type. Only `HTTP` exists; it covers HTTP and HTTPS " +
@@ -126,7 +123,7 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 							// The API's own examples write "http": a spelling
 							// that differs only in case is no change.
 							PlanModifiers: []planmodifier.String{keepSpellingModifier{}},
-							Validators:    []validator.String{stringvalidator.OneOf(liveapi.CallbackTypeHTTP)},
+							Validators:    []validator.String{callbackTypeValidator{}},
 						},
 					},
 				},
@@ -154,7 +151,6 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				// order, which makes refresh-only plans report a change.
 				WriteOnly: true,
 				Validators: []validator.String{
-					stringvalidator.ConflictsWith(path.MatchRoot("auth_key_primary")),
 					stringvalidator.AlsoRequires(path.MatchRoot("auth_key_primary_wo_version")),
 				},
 			},

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -21,6 +24,9 @@ var (
 )
 
 const (
+	appMaxLength         = 30
+	callbackURLMaxLength = 100
+
 	appRule  = "must be 1 to 30 characters of letters, digits, '_', '-' and '.'"
 	hostRule = "must be a host name such as push.live.example.com (letters, digits, '-' and '.', at most 253 characters)"
 	urlRule  = "must be an absolute http:// or https:// URL with a host"
@@ -49,11 +55,68 @@ func (hostNameValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
-// callbackURLValidator checks a receiver URL's scheme and host; its length
-// is checked by stringvalidator.LengthBetween.
+// elementPath is where Terraform can show a problem with the attribute at
+// p. Terraform cannot follow a path into the object of a list item (it
+// falls back to the whole resource block) but can point at the item
+// itself, so a problem with an item's attribute is placed on the item and
+// its message names the attribute's full path.
+func elementPath(p path.Path) path.Path {
+	parent := p.ParentPath()
+	if last, _ := parent.Steps().LastStep(); last != nil {
+		if _, ok := last.(path.PathStepElementKeyInt); ok {
+			return parent
+		}
+	}
+	return p
+}
+
+// appNameValidator checks an app name, saying which rule it breaks. An
+// empty app is not the absence of one, which is how a configuration
+// covers the whole vhost.
+type appNameValidator struct{}
+
+func (appNameValidator) Description(context.Context) string { return "value " + appRule }
+func (v appNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (appNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	v := req.ConfigValue.ValueString()
+	if v == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty app name",
+			fmt.Sprintf("%s is an empty string. Leave %s out for a configuration of the whole vhost; to configure "+
+				"one app, set its name (1 to %d characters of letters, digits, '_', '-' and '.').", req.Path, req.Path, appMaxLength))
+		return
+	}
+	if n := utf8.RuneCountInString(v); n > appMaxLength {
+		resp.Diagnostics.AddAttributeError(req.Path, "App name too long",
+			fmt.Sprintf("%s is %d characters long, over the API's limit of %d: %q.", req.Path, n, appMaxLength, v))
+	}
+	var bad []string
+	for _, r := range v {
+		if q := strconv.QuoteRune(r); !appAlphabet(r) && !slices.Contains(bad, q) {
+			bad = append(bad, q)
+		}
+	}
+	if len(bad) > 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid app name",
+			fmt.Sprintf("%s %q contains %s; the API allows only letters, digits, '_', '-' and '.'.", req.Path, v, strings.Join(bad, ", ")))
+	}
+}
+
+func appAlphabet(r rune) bool {
+	return r < utf8.RuneSelf && (r == '_' || r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+}
+
+// callbackURLValidator checks a receiver URL's length, scheme and host.
 type callbackURLValidator struct{}
 
-func (callbackURLValidator) Description(context.Context) string { return "value " + urlRule }
+func (callbackURLValidator) Description(context.Context) string {
+	return fmt.Sprintf("value must be 1 to %d characters long and %s", callbackURLMaxLength, strings.TrimPrefix(urlRule, "must be "))
+}
 func (v callbackURLValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
@@ -63,21 +126,57 @@ func (callbackURLValidator) ValidateString(_ context.Context, req validator.Stri
 		return
 	}
 	v := req.ConfigValue.ValueString()
+	at := elementPath(req.Path)
+	if v == "" {
+		resp.Diagnostics.AddAttributeError(at, "Empty callback URL",
+			fmt.Sprintf("%s is empty; it %s, of at most %d characters.", req.Path, urlRule, callbackURLMaxLength))
+		return
+	}
+	if n := utf8.RuneCountInString(v); n > callbackURLMaxLength {
+		resp.Diagnostics.AddAttributeError(at, "Callback URL too long",
+			fmt.Sprintf("%s is %d characters long, over the API's limit of %d.", req.Path, n, callbackURLMaxLength))
+	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid callback URL",
+		resp.Diagnostics.AddAttributeError(at, "Invalid callback URL",
 			fmt.Sprintf("%s %s; got %q.", req.Path, urlRule, v))
 	}
 }
 
-// authKeyValidator enforces that a key is given exactly when auth_enable is
-// true, as a plain or a write-only value but not both.
+// callbackTypeValidator accepts the one callback type in any case: the
+// API's own reference writes it "http", so a configuration written from an
+// imported one may too.
+type callbackTypeValidator struct{}
+
+func (callbackTypeValidator) Description(context.Context) string {
+	return fmt.Sprintf("value must be %q, in any case", liveapi.CallbackTypeHTTP)
+}
+func (v callbackTypeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (callbackTypeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if v := req.ConfigValue.ValueString(); !strings.EqualFold(v, liveapi.CallbackTypeHTTP) {
+		resp.Diagnostics.AddAttributeError(elementPath(req.Path), "Invalid callback type",
+			fmt.Sprintf("%s is %q, but the API knows only %q, which covers http:// and https:// URLs alike. "+
+				"Leave callback_type out to use it.", req.Path, v, liveapi.CallbackTypeHTTP))
+	}
+}
+
+// authKeyValidator checks the auth settings together: a key is required
+// when auth_enable is true, as a plain or a write-only value but not both.
+// A key with auth_enable false is only a warning: the API keeps it unused,
+// and a configuration made in the console can have one.
 type authKeyValidator struct{}
 
 var _ resource.ConfigValidator = authKeyValidator{}
 
 func (authKeyValidator) Description(context.Context) string {
-	return "auth_key_primary or auth_key_primary_wo is required when auth_enable is true and not allowed otherwise"
+	return "one of auth_key_primary and auth_key_primary_wo is required when auth_enable is true; " +
+		"a key with auth_enable false is unused"
 }
 func (v authKeyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
@@ -94,29 +193,34 @@ func (authKeyValidator) ValidateResource(ctx context.Context, req resource.Valid
 	switch {
 	case hasKey && hasWO:
 		resp.Diagnostics.AddAttributeError(path.Root("auth_key_primary_wo"), "Conflicting auth keys",
-			"Set either auth_key_primary or auth_key_primary_wo, not both.")
+			"auth_key_primary and auth_key_primary_wo are both set, but the configuration has one key: keep "+
+				"auth_key_primary_wo to keep the key out of the state, or auth_key_primary, and remove the other.")
 	case enable.ValueBool() && !hasKey && !hasWO:
-		resp.Diagnostics.AddAttributeError(path.Root("auth_key_primary"), "Missing auth key",
-			"auth_enable is true: the API requires a key, so set auth_key_primary or auth_key_primary_wo.")
-	case !enable.ValueBool() && hasKey:
-		resp.Diagnostics.AddAttributeError(path.Root("auth_key_primary"), "Auth key without auth_enable",
-			"auth_key_primary is only used when auth_enable is true: set auth_enable = true or remove the key.")
-	case !enable.ValueBool() && hasWO:
-		resp.Diagnostics.AddAttributeError(path.Root("auth_key_primary_wo"), "Auth key without auth_enable",
-			"auth_key_primary_wo is only used when auth_enable is true: set auth_enable = true or remove the key.")
+		resp.Diagnostics.AddAttributeError(path.Root("auth_enable"), "Missing auth key",
+			"auth_enable is true, and the API then requires the key that signs callback messages: set "+
+				"auth_key_primary or auth_key_primary_wo, or set auth_enable = false.")
+	case !enable.ValueBool() && (hasKey || hasWO):
+		name := "auth_key_primary"
+		if hasWO {
+			name = "auth_key_primary_wo"
+		}
+		resp.Diagnostics.AddAttributeWarning(path.Root(name), "Auth key without auth_enable",
+			fmt.Sprintf("%s is set but auth_enable is false, so the API keeps the key without signing callback "+
+				"messages with it. Set auth_enable = true to sign them, or remove %s if the key is not wanted.", name, name))
 	}
 	if hasKey && key.ValueString() == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("auth_key_primary"), "Empty auth key",
-			"auth_key_primary must not be empty.")
+			"auth_key_primary is an empty string: set the key, or leave auth_key_primary out.")
 	}
 	if hasWO && keyWO.ValueString() == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("auth_key_primary_wo"), "Empty auth key",
-			"auth_key_primary_wo must not be empty.")
+			"auth_key_primary_wo is an empty string: set the key, or leave auth_key_primary_wo out.")
 	}
 }
 
-// transcodeValidator allows transcode_callback = true only for the message
-// types the API applies it to.
+// transcodeValidator warns of transcode_callback = true where the API
+// ignores it, rather than refusing it: a configuration made in the console
+// can carry it, and importing must be able to write it down as it is.
 type transcodeValidator struct{}
 
 var _ resource.ConfigValidator = transcodeValidator{}
@@ -124,7 +228,7 @@ var _ resource.ConfigValidator = transcodeValidator{}
 var transcodeMessageTypes = []string{liveapi.MessageTypePush, liveapi.MessageTypePushEnd}
 
 func (transcodeValidator) Description(context.Context) string {
-	return "transcode_callback can be true only when message_type is " + strings.Join(transcodeMessageTypes, " or ")
+	return "transcode_callback takes effect only when message_type is " + strings.Join(transcodeMessageTypes, " or ")
 }
 func (v transcodeValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
@@ -138,10 +242,10 @@ func (transcodeValidator) ValidateResource(ctx context.Context, req resource.Val
 	if resp.Diagnostics.HasError() || !transcode.ValueBool() || messageType.IsUnknown() || messageType.IsNull() {
 		return
 	}
-	mt := messageType.ValueString()
-	if mt != liveapi.MessageTypePush && mt != liveapi.MessageTypePushEnd {
-		resp.Diagnostics.AddAttributeError(path.Root("transcode_callback"), "Transcode callback not supported",
-			fmt.Sprintf("transcode_callback = true applies only to message_type %s; message_type is %q.",
+	if mt := messageType.ValueString(); !slices.Contains(transcodeMessageTypes, mt) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("transcode_callback"), "Transcode callback has no effect",
+			fmt.Sprintf("transcode_callback = true takes effect only for message_type %s; for %q the API accepts "+
+				"and ignores it. Remove it unless the configuration was imported with it.",
 				strings.Join(transcodeMessageTypes, " or "), mt))
 	}
 }
