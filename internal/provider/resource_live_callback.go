@@ -37,6 +37,7 @@ var (
 	_ resource.ResourceWithImportState      = &liveCallbackResource{}
 	_ resource.ResourceWithConfigValidators = &liveCallbackResource{}
 	_ resource.ResourceWithModifyPlan       = &liveCallbackResource{}
+	_ resource.ResourceWithIdentity         = &liveCallbackResource{}
 )
 
 // NewLiveCallbackResource returns the volcengine_live_callback resource.
@@ -292,6 +293,7 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 	// rather than with a call per resource now.
 	plan.CreateTime = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Written: newWrittenMark(desired)})...)
 }
 
@@ -305,6 +307,7 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	key := state.key()
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 
 	items, err := r.client.ListScope(ctx, key.Scope)
 	if liveapi.IsNotFound(err) {
@@ -387,6 +390,7 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 		plan.CreateTime = types.StringNull()
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: priv.Extra, Written: newWrittenMark(desired)})...)
 }
 
@@ -407,6 +411,10 @@ func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRe
 }
 
 func (r *liveCallbackResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		importByIdentity(ctx, req, resp)
+		return
+	}
 	key, err := parseCallbackID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
@@ -422,6 +430,7 @@ func (r *liveCallbackResource) ImportState(ctx context.Context, req resource.Imp
 	set("domain", key.Domain)
 	set("app", key.App)
 	set("message_type", key.MessageType)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 }
 
 // writeOnlyKey returns the write-only key: it exists only in the
