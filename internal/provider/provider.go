@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -53,7 +54,10 @@ const (
 	DefaultRequestsPerSecond = 10.0
 )
 
-var _ provider.Provider = &volcengineProvider{}
+var (
+	_ provider.Provider                  = &volcengineProvider{}
+	_ provider.ProviderWithListResources = &volcengineProvider{}
+)
 
 type volcengineProvider struct {
 	version string
@@ -160,6 +164,7 @@ func (p *volcengineProvider) Configure(ctx context.Context, req provider.Configu
 	data := newProviderData(client)
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *volcengineProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -168,6 +173,10 @@ func (p *volcengineProvider) Resources(_ context.Context) []func() resource.Reso
 
 func (p *volcengineProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewLiveCallbacksDataSource}
+}
+
+func (p *volcengineProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewLiveCallbackListResource}
 }
 
 // resolveClientConfig applies the documented precedence: attribute, then the

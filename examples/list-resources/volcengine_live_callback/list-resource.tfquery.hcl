@@ -1,0 +1,22 @@
+# Every callback configuration of a vhost: the vhost-wide ones and those of
+# each app. include_resource adds each configuration's settings to the
+# results; -generate-config-out includes them anyway.
+list "volcengine_live_callback" "vhost" {
+  provider         = volcengine
+  include_resource = true
+
+  config {
+    vhost = "push.live.example.com"
+  }
+}
+
+# The configurations of a push domain. Where the API keeps a domain's
+# configuration as its vhost's app-less one, the vhost lists it too: adopt it
+# through one of the two.
+list "volcengine_live_callback" "domain" {
+  provider = volcengine
+
+  config {
+    domain = "push.example.com"
+  }
+}
