@@ -40,6 +40,7 @@ func TestAccExamplesValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeOnly := terraformAtLeast(t, tf, "1.11.0")
+	identity := terraformAtLeast(t, tf, "1.12.0")
 
 	var dirs []string
 	err := filepath.WalkDir(examples, func(p string, d os.DirEntry, err error) error {
@@ -59,6 +60,10 @@ func TestAccExamplesValidate(t *testing.T) {
 			}
 			work := t.TempDir()
 			files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+			if !identity {
+				// Import blocks with an identity need Terraform 1.12.
+				files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == "import-by-identity.tf" })
+			}
 			for _, f := range files {
 				raw, err := os.ReadFile(f)
 				if err != nil {
