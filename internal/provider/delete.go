@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -223,6 +225,7 @@ func (d *deleter) restore(ctx context.Context, key callbackKey, in liveapi.Descr
 		}
 		restored = append(restored, it)
 	}
+	diags.Append(d.verify(ctx, key, in, restored)...)
 	if len(restored) > 0 {
 		diags.AddWarning("Restored configurations removed by the delete",
 			fmt.Sprintf("Deleting %s through DeleteCallback without an app also removed these configurations of "+
@@ -235,6 +238,50 @@ func (d *deleter) restore(ctx context.Context, key callbackKey, in liveapi.Descr
 				"them with these settings (keys not shown):\n%s", key, strings.Join(failures, "; "), describeCallbacks(failed)))
 	}
 	return diags
+}
+
+// verify reads the restored records once more and reports any that the API
+// shows with other settings than were written back: an API that answers a
+// field but does not take it in UpdateCallback. A record not shown yet is
+// not reported; the API may take a while to show a write.
+func (d *deleter) verify(ctx context.Context, key callbackKey, in liveapi.DescribeCallbackInput, restored []liveapi.Callback) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(restored) == 0 {
+		return diags
+	}
+	now, _, err := d.client.DescribeCallback(ctx, in)
+	if err != nil {
+		diags.AddWarning("Restored configurations not checked",
+			fmt.Sprintf("After deleting %s, the configurations written back could not be read again: %s", key, errorDetail(err)))
+		return diags
+	}
+	shown := map[recordKey]liveapi.Callback{}
+	for _, it := range now {
+		shown[recordOf(it)] = it
+	}
+	var lost []string
+	for _, want := range restored {
+		got, ok := shown[recordOf(want)]
+		if !ok || got.Equal(want) {
+			continue
+		}
+		lost = append(lost, fmt.Sprintf("  - %s: written back with %s, now shows %s", describeRecord(want),
+			settingsSummary(want), settingsSummary(got)))
+	}
+	if len(lost) > 0 {
+		diags.AddError("Configurations removed by the delete were restored with other settings",
+			fmt.Sprintf("Deleting %s also removed these configurations. The provider wrote each back as it was read, "+
+				"but the API shows other settings now: it does not take every setting it answers. Set the missing "+
+				"settings again in the Live console:\n%s", key, strings.Join(lost, "\n")))
+	}
+	return diags
+}
+
+// settingsSummary names the settings of a record, without key values.
+func settingsSummary(it liveapi.Callback) string {
+	names := slices.Sorted(maps.Keys(it.Extra))
+	return fmt.Sprintf("%d receivers, auth_enable %t, transcode_callback %t, other settings [%s]",
+		len(it.CallbackDetailList), it.AuthEnable, it.TranscodeCallback, strings.Join(names, ", "))
 }
 
 // unrestorable returns the records that could not be written back exactly.

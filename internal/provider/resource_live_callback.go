@@ -24,7 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 )
@@ -60,10 +59,15 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One Volcengine Live callback configuration: where Live sends the messages of one " +
 			"message type for a vhost (optionally narrowed to one app) or a push domain.\n\n" +
-			"The API writes a configuration as a whole: creating this resource for a configuration that already " +
-			"exists replaces its settings. Import existing configurations to adopt them unchanged. Destroying a " +
-			"configuration without an `app` never removes the app configurations of the same message type, " +
-			"although the API's DeleteCallback would: the provider restores them and warns.",
+			"Creating this resource never takes over a configuration that already exists: the create fails with " +
+			"the `import` block that adopts it. Updates keep the settings this resource does not model (set in the " +
+			"console), since the API replaces a configuration as a whole. Destroying a configuration without an " +
+			"`app`, or a domain's, never removes other configurations, although the API's DeleteCallback may reach " +
+			"them: the provider reads what the delete could reach first, writes back exactly what it removed and " +
+			"warns, or refuses before deleting when something in reach could not be written back exactly.\n\n" +
+			"The provider confirms writes without a call per resource: `create_time` is known from the first " +
+			"refresh after creation. Where the API takes a while to show a change, a plan made meanwhile shows " +
+			"the configuration as the API does; the next apply converges.\n",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`vhost:<vhost>:<app>:<message_type>` (the app may be empty) or " +
@@ -117,7 +121,8 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 						},
 						"callback_type": schema.StringAttribute{
 							MarkdownDescription: "Receiver type. Only `HTTP` exists; it covers HTTP and HTTPS " +
-								"addresses. Defaults to `HTTP`.",
+								"addresses. Defaults to `HTTP`. The API's answers may spell it `http`: a spelling " +
+								"that differs only in case is no change.",
 							Optional: true,
 							Computed: true,
 							Default:  stringdefault.StaticString(liveapi.CallbackTypeHTTP),
@@ -138,8 +143,9 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 			"auth_key_primary": schema.StringAttribute{
 				MarkdownDescription: "Key used to sign callback messages; required when `auth_enable` is `true`. " +
-					"Stored in state (sensitive). The API returns it, so a key changed outside Terraform shows as " +
-					"drift. Prefer `auth_key_primary_wo` to keep it out of state.",
+					"Stored in state (sensitive). Where the API returns keys in plain text, a key changed outside " +
+					"Terraform shows as drift; where it masks them, the configured key stands. Prefer " +
+					"`auth_key_primary_wo` to keep it out of state.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -171,9 +177,10 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Default:  booldefault.StaticBool(false),
 			},
 			"create_time": schema.StringAttribute{
-				MarkdownDescription: "When the configuration was first created, RFC 3339 in UTC.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "When the configuration was first created, RFC 3339 in UTC; null until the first " +
+					"refresh after Terraform creates it. A configuration that a delete wrote back has the time of that write.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -221,7 +228,15 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	key := plan.key()
-	if r.coord != nil && !r.coord.plan(key) {
+	// A replacement is planned twice: with the prior state, then as a
+	// create. Only the create, or a plan that keeps its ID, declares key.
+	declares := req.State.Raw.IsNull()
+	if !declares {
+		var prior liveCallbackModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		declares = prior.key() == key
+	}
+	if declares && r.coord != nil && !r.coord.plan(key) {
 		resp.Diagnostics.AddError("Live callback declared twice",
 			fmt.Sprintf("Another volcengine_live_callback of this configuration also declares %s. One configuration can be "+
 				"managed by one resource only: remove one of the two resources, or give it another vhost, domain, app or "+
@@ -294,15 +309,12 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 	plan.CreateTime = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
-	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Written: newWrittenMark(desired)})...)
 }
 
 func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer r.coord.begin()()
 	var state liveCallbackModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	priv, diags := loadPrivate(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -323,12 +335,6 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	r.coord.learn(key.Scope, items)
 	found, ok := findCallback(items, key, "")
-	// The API may take minutes to show a write: until it shows this one,
-	// the state written with it stands.
-	if priv.Written.pending() && (!ok || !priv.Written.shownBy(found)) {
-		tflog.Debug(ctx, "the Live API does not show the last write yet; keeping the state", map[string]any{"id": key.String()})
-		return
-	}
 	if !ok {
 		resp.Diagnostics.AddWarning("Live callback no longer exists",
 			fmt.Sprintf("%s was not found in DescribeCallback's answer: it was deleted outside Terraform. It was removed from the state; the next plan will create it again if it is still configured.",
@@ -391,7 +397,6 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
-	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: priv.Extra, Written: newWrittenMark(desired)})...)
 }
 
 func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -213,14 +213,22 @@ func TestAccLiveCallback_slowerThanTimeout(t *testing.T) {
 // An update that the API shows only after a delay is waited for, so that
 // the state and the next plan reflect the server.
 func TestAccLiveCallback_delayedVisibility(t *testing.T) {
+	const delay = 1500 * time.Millisecond
 	s := newFaultScenario(t)
-	s.emu.SetVisibilityDelay(1500 * time.Millisecond)
+	s.emu.SetVisibilityDelay(delay)
+	// Writes are trusted, not polled for: a plan made while the API does not
+	// show them yet shows the configurations as the API does, and once it
+	// does, the plan is empty with no further apply.
+	settle := func() { time.Sleep(delay) }
+	converged := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             s.onlySiblingLeft,
 		Steps: []resource.TestStep{
-			{Config: s.config("v1"), Check: s.expectExactly("v1"), ConfigPlanChecks: emptyPlanAfterApply},
-			{Config: s.config("v2"), Check: s.expectExactly("v2"), ConfigPlanChecks: emptyPlanAfterApply},
+			{Config: s.config("v1"), Check: s.expectExactly("v1"), ExpectNonEmptyPlan: true},
+			{PreConfig: settle, Config: s.config("v1"), ConfigPlanChecks: converged},
+			{Config: s.config("v2"), Check: s.expectExactly("v2"), ExpectNonEmptyPlan: true},
+			{PreConfig: settle, Config: s.config("v2"), ConfigPlanChecks: converged, Check: s.expectExactly("v2")},
 		},
 	})
 }
