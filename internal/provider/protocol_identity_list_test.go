@@ -276,7 +276,6 @@ func TestProtocolIdentitySchema(t *testing.T) {
 // and a domain's never share one.
 func TestProtocolIdentityFromCreateReadImport(t *testing.T) {
 	emu := newTestEmulator(t)
-	p := newProtoProvider(t, emu)
 	urls := details("https://hooks.example.com/identity", "")
 	cases := []struct {
 		name     string
@@ -293,7 +292,7 @@ func TestProtocolIdentityFromCreateReadImport(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p.t = t
+			p := newProtoProvider(t, emu)
 			created := p.create(tc.config)
 			if got := p.identityString(created.NewIdentity); got != tc.identity {
 				t.Fatalf("identity after create: %s, want %s", got, tc.identity)
