@@ -509,3 +509,51 @@ func TestProbe_writeShowsBetweenReads(t *testing.T) {
 		})
 	}
 }
+
+// Where DescribeCallback by Vhost leaves out the domains' records, other
+// domains' records are out of sight: the probe reports it and sends no
+// delete by Vhost without App, nor writes what only such a delete removes.
+func TestProbe_vhostListingHidesDomains(t *testing.T) {
+	emu := liveemu.New(liveemu.Config{RequestsPerSecond: -1, Readings: reading(t, "separate-own")})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		raw, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(raw))
+		rec := httptest.NewRecorder()
+		emu.ServeHTTP(rec, req)
+		answer := rec.Body.Bytes()
+		if req.URL.Query().Get("Action") == liveapi.ActionDescribeCallback && bytes.Contains(raw, []byte(`"Vhost"`)) {
+			var env map[string]any
+			if err := json.Unmarshal(answer, &env); err != nil {
+				t.Error(err)
+			}
+			if result, ok := env["Result"].(map[string]any); ok {
+				list, _ := result["CallbackList"].([]any)
+				result["CallbackList"] = slices.DeleteFunc(list, func(item any) bool { return item.(map[string]any)["NotUseVhost"] == true })
+			}
+			answer, _ = json.Marshal(env)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(answer)
+	}))
+	t.Cleanup(srv.Close)
+	res, report := runProbe(t, context.Background(), srv.URL, testOptions(srv.URL, liveemu.DemoDomain))
+
+	if !slices.Contains(res.outside, "DescribeCallback by Vhost does not list the vhost's domains' records") {
+		t.Errorf("outside %q; want the hidden domain records named\n%s", res.outside, report)
+	}
+	noneDetermined(t, res, "does not list domains' records", qDeleteByVhost)
+	if f := res.findings[qDeleteByDomain]; f.answer == "" {
+		t.Errorf("delete by domain not determined: %s", f.why)
+	}
+	for _, rec := range emu.Requests() {
+		var body struct{ Vhost, App string }
+		_ = json.Unmarshal(rec.Body, &body)
+		if rec.Action != liveapi.ActionDescribeCallback && body.Vhost != "" && body.App == "" {
+			t.Errorf("%s by Vhost without App: %s", rec.Action, rec.Body)
+		}
+	}
+	if all := emu.All(); len(all) != 0 || len(res.leftovers) != 0 {
+		t.Errorf("left behind: %+v (reported %v)", all, res.leftovers)
+	}
+}

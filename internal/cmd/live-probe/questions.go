@@ -321,6 +321,7 @@ func (p *prober) learnDomainModel(v view, domainCB liveapi.Callback) (domainMode
 			written+"; DescribeCallback by Vhost does not list it, by Domain it lists "+itemText(*inDomain))
 		p.res.learn(flagDomainModel, func(r *liveemu.Readings) { r.DomainModel = liveemu.DomainSeparate })
 		p.res.outside = append(p.res.outside, "DescribeCallback by Vhost does not list the vhost's domains' records")
+		p.vhostHidesDomains = true
 		return modelSeparate, nil
 	}
 	p.res.evidence(qDomainModel, written+"; it is answered as "+itemText(*item))
@@ -407,7 +408,8 @@ func (p *prober) learnDeleteByDomain(ctx context.Context, model domainModel, app
 	mt := domainCB.MessageType
 	watched := []liveapi.Callback{appCB}
 	var vhostCB liveapi.Callback
-	if model == modelSeparate {
+	// Only a delete by Vhost could remove an app-less record again.
+	if model == modelSeparate && !p.vhostHidesDomains {
 		vhostCB = p.scratch(liveapi.Scope{Vhost: p.o.vhost}, "", mt, liveapi.CallbackTypeHTTP)
 		if _, err := p.writeWide(ctx, vhostCB); err != nil {
 			return err
@@ -420,7 +422,7 @@ func (p *prober) learnDeleteByDomain(ctx context.Context, model domainModel, app
 	}
 	appFate := fate(before, after, appCB)
 	ev := []string{fmt.Sprintf("DeleteCallback by Domain %s on %s: the domain's record went, scratch app %s's configuration %s", p.o.domain, mt, appCB.App, appFate)}
-	if model == modelSeparate {
+	if len(watched) > 1 {
 		vhostFate := fate(before, after, vhostCB)
 		ev = append(ev, "the vhost's app-less configuration "+vhostFate)
 		if vhostFate == "went" {
@@ -441,6 +443,9 @@ func (p *prober) learnDeleteByDomain(ctx context.Context, model domainModel, app
 // domain's record there.
 func (p *prober) learnDeleteByVhost(ctx context.Context, model domainModel, appCB liveapi.Callback) error {
 	mt := appCB.MessageType
+	if err := p.vhostDeleteUnchecked(); err != nil {
+		return err
+	}
 	v, err := p.look(ctx, true)
 	if err != nil {
 		return err
