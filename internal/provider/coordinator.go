@@ -53,7 +53,7 @@ type coordinator struct {
 	working     int
 	waiters     map[*waiter]bool
 	seq         uint64
-	lastArrival time.Time
+	lastActivity time.Time
 	changed     chan struct{}
 }
 
@@ -96,12 +96,15 @@ func (c *coordinator) notify() {
 func (c *coordinator) begin() (end func()) {
 	c.mu.Lock()
 	c.working++
-	c.lastArrival = time.Now()
+	c.lastActivity = time.Now()
 	c.notify()
 	c.mu.Unlock()
 	return func() {
 		c.mu.Lock()
 		c.working--
+		// Terraform starts the next operation in the freed slot right away:
+		// quiet is measured from here too.
+		c.lastActivity = time.Now()
 		c.notify()
 		c.mu.Unlock()
 	}
@@ -367,21 +370,22 @@ func cloneAll(items []liveapi.Callback) []liveapi.Callback {
 	return out
 }
 
-// awaitSiblings holds a wide delete back while pending reports records in
-// its reach that this run may still delete on its own, so that the delete
-// neither removes nor restores them. It stops waiting when nothing is
+// awaitDeletes holds an operation back while pending reports records that
+// this run may still delete on its own: a wide delete, so that it neither
+// removes nor restores them; a create of a configuration that a renamed
+// resource is deleting. It stops waiting when nothing is
 // pending, when half of ctx's time is spent, or when the instance's other
 // work has stalled for quietPeriod: every Terraform slot holds a waiter, or
 // the run has nothing else to do. Stalled waiters then go one at a time,
 // fewest pending records first, each after the last one's work.
-func (c *coordinator) awaitSiblings(ctx context.Context, pending func() int) {
+func (c *coordinator) awaitDeletes(ctx context.Context, deleting bool, pending func() int) {
 	giveUp := time.Now().Add(time.Hour)
 	if deadline, ok := ctx.Deadline(); ok {
 		giveUp = time.Now().Add(time.Until(deadline) / 2)
 	}
 	c.mu.Lock()
 	c.seq++
-	w := &waiter{seq: c.seq, pending: -1}
+	w := &waiter{seq: c.seq, pending: -1, create: !deleting}
 	c.waiters[w] = true
 	c.notify()
 	c.mu.Unlock()
@@ -398,11 +402,11 @@ func (c *coordinator) awaitSiblings(ctx context.Context, pending func() int) {
 		}
 		c.mu.Lock()
 		w.pending = n
-		quiet := time.Since(c.lastArrival)
+		quiet := time.Since(c.lastActivity)
 		if c.working <= len(c.waiters) && quiet >= quietPeriod && c.first(w) {
 			// The next waiter measures its quiet from here, so that it sees
 			// what this one's delete leaves behind.
-			c.lastArrival = time.Now()
+			c.lastActivity = time.Now()
 			c.mu.Unlock()
 			return
 		}
@@ -420,17 +424,29 @@ func (c *coordinator) awaitSiblings(ctx context.Context, pending func() int) {
 	}
 }
 
-// waiter is one wide delete in awaitSiblings.
+// waiter is one operation in awaitDeletes. Deletes go before creates: a
+// delete may be what a create waits for, never the other way round.
 type waiter struct {
 	seq     uint64
 	pending int // -1 until known
+	create  bool
 }
 
 // first reports whether w goes before every other waiter whose count is
-// known: fewest pending records, then the earliest. c.mu must be held.
+// known: deletes first, then fewest pending records, then the earliest.
+// c.mu must be held.
 func (c *coordinator) first(w *waiter) bool {
 	for o := range c.waiters {
-		if o == w || o.pending < 0 {
+		if o == w {
+			continue
+		}
+		if o.create != w.create {
+			if w.create {
+				return false
+			}
+			continue
+		}
+		if o.pending < 0 {
 			continue
 		}
 		if o.pending < w.pending || (o.pending == w.pending && o.seq < w.seq) {

@@ -75,7 +75,7 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey) diag.Diagnost
 
 	// Let this run's own deletes in reach go first: then this delete
 	// neither removes nor restores them.
-	d.coord.awaitSiblings(ctx, func() int {
+	d.coord.awaitDeletes(ctx, true, func() int {
 		items, err := d.coord.view(ctx, liveapi.Scope{Vhost: vhost})
 		if err != nil {
 			return 0

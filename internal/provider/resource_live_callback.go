@@ -271,27 +271,41 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	defer done()
+
+	// UpdateCallback would silently replace an existing configuration: look
+	// first, in the scope's shared answer rather than with a call of our own.
+	_, exists, _ := r.existing(ctx, key)
+	if exists {
+		// A resource renamed or moved without a moved block is deleted under
+		// its old name in the same run: let that delete go first. No lock
+		// is held while waiting, since that delete may need it.
+		r.coord.awaitDeletes(ctx, false, func() int {
+			if _, still, err := r.existing(ctx, key); still && err == nil {
+				return 1
+			}
+			return 0
+		})
+	}
 	unlock, err := r.coord.lock(ctx, key, false)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(), err))
 		return
 	}
 	defer unlock()
-
-	// UpdateCallback would silently replace an existing configuration: look
-	// first, in the scope's shared answer rather than with a call of our own.
-	items, err := r.coord.view(ctx, key.Scope)
+	existing, exists, err := r.existing(ctx, key)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(),
 			fmt.Errorf("checking that the configuration does not exist yet: %w", err)))
 		return
 	}
-	if existing, ok := findCallback(items, key, r.coord.vhostOf(key)); ok {
+	if exists {
 		resp.Diagnostics.AddError("Live callback already exists",
 			fmt.Sprintf("%s already exists (created %s), so creating it would overwrite a configuration that Terraform "+
 				"does not manage. To manage it with this resource, import it by adding this block to the configuration "+
 				"and applying again:\n\nimport {\n  to = <this resource's address>\n  id = %q\n}\n\n"+
-				"or run: terraform import <this resource's address> %s",
+				"or run: terraform import <this resource's address> %s\n\n"+
+				"If another resource of this configuration managed it and was renamed or removed in the same run, "+
+				"declare the rename with a moved block, or apply again once that resource is destroyed.",
 				key, existing.CreateTime, key.String(), key.String()))
 		return
 	}
@@ -436,6 +450,16 @@ func (r *liveCallbackResource) ImportState(ctx context.Context, req resource.Imp
 	set("app", key.App)
 	set("message_type", key.MessageType)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
+}
+
+// existing looks key up in the scope's shared view.
+func (r *liveCallbackResource) existing(ctx context.Context, key callbackKey) (liveapi.Callback, bool, error) {
+	items, err := r.coord.view(ctx, key.Scope)
+	if err != nil {
+		return liveapi.Callback{}, false, err
+	}
+	found, ok := findCallback(items, key, r.coord.vhostOf(key))
+	return found, ok, nil
 }
 
 // writeOnlyKey returns the write-only key: it exists only in the
