@@ -50,11 +50,11 @@ type coordinator struct {
 	written map[recordKey]liveapi.Callback
 
 	// Progress of the instance's operations, for waiting wide deletes.
-	working     int
-	waiters     map[*waiter]bool
-	seq         uint64
+	working      int
+	waiters      map[*waiter]bool
+	seq          uint64
 	lastActivity time.Time
-	changed     chan struct{}
+	changed      chan struct{}
 }
 
 func newCoordinator(client *liveapi.Client) *coordinator {
