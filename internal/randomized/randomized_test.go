@@ -94,15 +94,19 @@ type run struct {
 	ws       *tfrun.Workspace
 	log      []string
 
-	unmanaged []liveemu.Callback
-	free      []key // keys neither managed nor unmanaged yet
-	nextName  int
+	unmanaged        []liveemu.Callback
+	free             []key // keys neither managed nor unmanaged yet
+	nextName         int
+	fixedParallelism int // 0: random
 }
 
 func newRun(t *testing.T, h *tfrun.Harness, seed uint64) *run {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	names := liveemu.ReadingNames()
-	reading := names[rng.IntN(len(names))]
+	return newRunWith(t, h, seed, rng, names[rng.IntN(len(names))])
+}
+
+func newRunWith(t *testing.T, h *tfrun.Harness, seed uint64, rng *rand.Rand, reading string) *run {
 	r, err := liveemu.ReadingByName(reading)
 	if err != nil {
 		t.Fatal(err)
@@ -352,7 +356,12 @@ func (r *run) expectManaged(present, gone []resourceSpec) {
 	}
 }
 
-func (r *run) parallelism() string { return fmt.Sprintf("-parallelism=%d", 1+r.rng.IntN(10)) }
+func (r *run) parallelism() string {
+	if r.fixedParallelism > 0 {
+		return fmt.Sprintf("-parallelism=%d", r.fixedParallelism)
+	}
+	return fmt.Sprintf("-parallelism=%d", 1+r.rng.IntN(10))
+}
 
 // injectFaults queues up to a fifth as many retryable faults as an apply of
 // n resources makes calls.
