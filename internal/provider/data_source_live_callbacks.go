@@ -58,7 +58,9 @@ func (d *liveCallbacksDataSource) Metadata(_ context.Context, req datasource.Met
 func (d *liveCallbacksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the Live callback configurations of a vhost or a push domain, optionally " +
-			"filtered by app and message type. Auth keys are never exposed.",
+			"filtered by app and message type. Auth keys are never exposed. Each scope lists its own " +
+			"configurations, under their own IDs: a vhost its app-less and app configurations, a domain its " +
+			"own, even where the API answers one scope with the other's.",
 		Attributes: map[string]schema.Attribute{
 			"vhost": schema.StringAttribute{
 				MarkdownDescription: "Vhost to list. Exactly one of `vhost` and `domain` must be set.",
@@ -174,7 +176,13 @@ func (d *liveCallbacksDataSource) Read(ctx context.Context, req datasource.ReadR
 			(!m.MessageType.IsNull() && c.MessageType != m.MessageType.ValueString()) {
 			continue
 		}
-		key := keyOf(scope, c)
+		// Some readings of the API answer a domain with its vhost's
+		// configurations too, or a vhost with its domains' own records:
+		// each scope lists what is its own, under its own ID.
+		key, own := listedKey(scope, c)
+		if !own {
+			continue
+		}
 		s := liveCallbackSketch{
 			ID:                 types.StringValue(key.String()),
 			Vhost:              types.StringValue(c.Vhost),
