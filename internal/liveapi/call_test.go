@@ -392,7 +392,7 @@ func TestConnectionMismatchesAreFinal(t *testing.T) {
 		host := srv.Listener.Addr().String()
 		c := newTestClient(t, testConfig("https://"+host))
 		_, _, err := c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
-		wantEndpointError(t, err)
+		_ = wantEndpointError(t, err)
 		if n := conns.count(); n != 1 {
 			t.Errorf("%d connections, want 1", n)
 		}
@@ -429,7 +429,7 @@ func TestConnectionMismatchesAreFinal(t *testing.T) {
 		host := ln.Addr().String()
 		c := newTestClient(t, testConfig("https://"+host))
 		_, _, err = c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
-		wantEndpointError(t, err)
+		_ = wantEndpointError(t, err)
 		if n := conns.count(); n != 1 {
 			t.Errorf("%d connections, want 1", n)
 		}
@@ -478,7 +478,7 @@ func TestConnectionMismatchesAreFinal(t *testing.T) {
 		host := ln.Addr().String()
 		c := newTestClient(t, testConfig("http://"+host))
 		_, _, err = c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
-		wantEndpointError(t, err)
+		_ = wantEndpointError(t, err)
 		if n := conns.count(); n != 1 {
 			t.Errorf("%d connections, want 1", n)
 		}
@@ -491,7 +491,7 @@ func TestConnectionMismatchesAreFinal(t *testing.T) {
 		srv, conns := startCounted(t, true)
 		c := newTestClient(t, testConfig(srv.URL))
 		_, _, err := c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
-		wantEndpointError(t, err)
+		_ = wantEndpointError(t, err)
 		if n := conns.count(); n != 1 {
 			t.Errorf("%d connections, want 1", n)
 		}
@@ -512,7 +512,7 @@ func TestRefusedConnectionIsRetried(t *testing.T) {
 	_ = ln.Close()
 	c := newTestClient(t, testConfig("http://"+addr))
 	_, _, err = c.DescribeCallback(context.Background(), DescribeCallbackInput{Scope: Scope{Vhost: "v"}})
-	wantTransportError(t, err)
+	_ = wantTransportError(t, err)
 	if !strings.Contains(err.Error(), "after 4 attempts") {
 		t.Errorf("error %q, want 4 attempts with MaxRetries 3", err)
 	}

@@ -23,10 +23,16 @@ import (
 
 const callbackType = "volcengine_live_callback"
 
+// listServer is a provider server that serves list resources.
+type listServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+}
+
 // protoProvider is a provider server configured against an emulator.
 type protoProvider struct {
 	t            *testing.T
-	server       tfprotov6.ProviderServerWithListResource
+	server       listServer
 	resourceType tftypes.Object
 	identityType tftypes.Object
 	listType     tftypes.Object
@@ -39,7 +45,7 @@ func newProtoProvider(t *testing.T, emu *testEmulator) *protoProvider {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, ok := plain.(tfprotov6.ProviderServerWithListResource)
+	server, ok := plain.(listServer)
 	if !ok {
 		t.Fatalf("the provider server %T does not serve list resources", plain)
 	}
