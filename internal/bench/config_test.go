@@ -10,11 +10,6 @@ import (
 	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
 )
 
-// vhostCount vhosts of the demo account hold the benchmark's configurations;
-// the refresh of one provider process costs one DescribeCallback per vhost
-// at best, so the count shapes the refresh target.
-const vhostCount = 4
-
 func vhostName(i int) string { return fmt.Sprintf("v%d.live.example.com", i+1) }
 
 // callbackSpec is one configuration of the generated main.tf.
@@ -31,20 +26,37 @@ func (s callbackSpec) resourceName() string {
 	return strings.SplitN(s.Vhost, ".", 2)[0] + "_" + app + "_" + s.MessageType
 }
 
-// layout spreads n configurations round-robin over the vhosts, then the
-// message types, then apps. Half of the (vhost, message type) pairs get one
-// app-less configuration in the first round: deleting those is the costly
-// case (a sibling snapshot, the wildcard delete, a check, and restores), and
-// the API allows only one of them per pair.
-func layout(n int) []callbackSpec {
+// shape is how a case spreads its configurations over the account.
+type shape struct {
+	vhosts, n int
+	// sparse gives an app-less configuration to half of the (vhost, message
+	// type) pairs rather than to each: the issue's layout has one per pair,
+	// the 4-vhost one keeps the costly deletes at 10 whatever n is.
+	sparse bool
+}
+
+func (s shape) String() string {
+	vhosts := "vhosts"
+	if s.vhosts == 1 {
+		vhosts = "vhost"
+	}
+	return fmt.Sprintf("%d callbacks over %d %s, %d app-less", s.n, s.vhosts, vhosts, appLess(s.specs()))
+}
+
+// specs spreads the configurations round-robin over the vhosts, then the
+// message types, then apps; the first round holds the app-less ones, which
+// the API allows once per (vhost, message type) pair. Deleting those is the
+// costly case: a snapshot of what the delete could reach, and restores when
+// the provider gets the order wrong.
+func (s shape) specs() []callbackSpec {
 	types := liveapi.MessageTypes
-	specs := make([]callbackSpec, 0, n)
-	for i := range n {
-		v := i % vhostCount
-		m := (i / vhostCount) % len(types)
-		round := i / (vhostCount * len(types))
+	specs := make([]callbackSpec, 0, s.n)
+	for i := range s.n {
+		v := i % s.vhosts
+		m := (i / s.vhosts) % len(types)
+		round := i / (s.vhosts * len(types))
 		app := fmt.Sprintf("app%d", round)
-		if round == 0 && (v+m)%2 == 0 {
+		if round == 0 && (!s.sparse || (v+m)%2 == 0) {
 			app = ""
 		}
 		specs = append(specs, callbackSpec{Vhost: vhostName(v), App: app, MessageType: types[m]})
@@ -64,8 +76,9 @@ func appLess(specs []callbackSpec) int {
 
 // mainTF renders the configuration: the provider aimed at the emulator (the
 // secret key comes from VOLCENGINE_SECRET_KEY, as a user would pass it) and
-// one resource per spec.
-func mainTF(endpoint string, specs []callbackSpec) string {
+// one resource per spec. A zero rps keeps the provider's default, the
+// account's limit.
+func mainTF(endpoint string, rps float64, specs []callbackSpec) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `terraform {
   required_providers {
@@ -78,8 +91,11 @@ func mainTF(endpoint string, specs []callbackSpec) string {
 provider "volcengine" {
   endpoint   = %q
   access_key = %q
-}
 `, endpoint, liveemu.DemoAccessKey)
+	if rps > 0 {
+		fmt.Fprintf(&b, "  requests_per_second = %g\n", rps)
+	}
+	b.WriteString("}\n")
 	for _, s := range specs {
 		fmt.Fprintf(&b, "\nresource \"volcengine_live_callback\" %q {\n", s.resourceName())
 		fmt.Fprintf(&b, "  vhost        = %q\n", s.Vhost)
@@ -97,46 +113,61 @@ provider "volcengine" {
 	return b.String()
 }
 
-func TestLayout(t *testing.T) {
+func TestShapes(t *testing.T) {
 	t.Parallel()
 	appPattern := regexp.MustCompile(`^[A-Za-z0-9_.-]{1,30}$`)
-	for _, n := range []int{50, 200} {
-		specs := layout(n)
-		if len(specs) != n {
-			t.Fatalf("layout(%d) has %d configurations", n, len(specs))
+	for _, tc := range []struct {
+		shape   shape
+		appLess int
+		apps    int // distinct apps
+	}{
+		{shape{vhosts: 2, n: 200}, 10, 19},
+		{shape{vhosts: 1, n: 50}, 5, 9},
+		{shape{vhosts: 4, n: 200, sparse: true}, 10, 10},
+		{shape{vhosts: 4, n: 1000, sparse: true}, 10, 50},
+	} {
+		specs := tc.shape.specs()
+		if len(specs) != tc.shape.n {
+			t.Fatalf("%v has %d configurations", tc.shape, len(specs))
 		}
 		keys := map[callbackSpec]bool{}
 		names := map[string]bool{}
 		appLessPairs := map[[2]string]int{}
 		vhosts := map[string]bool{}
 		types := map[string]bool{}
+		apps := map[string]bool{}
 		for _, s := range specs {
 			if keys[s] {
-				t.Errorf("layout(%d): %+v twice", n, s)
+				t.Errorf("%v: %+v twice", tc.shape, s)
 			}
 			keys[s] = true
 			if names[s.resourceName()] {
-				t.Errorf("layout(%d): resource name %s twice", n, s.resourceName())
+				t.Errorf("%v: resource name %s twice", tc.shape, s.resourceName())
 			}
 			names[s.resourceName()] = true
 			if s.App == "" {
 				appLessPairs[[2]string{s.Vhost, s.MessageType}]++
 			} else if !appPattern.MatchString(s.App) {
-				t.Errorf("layout(%d): invalid app %q", n, s.App)
+				t.Errorf("%v: invalid app %q", tc.shape, s.App)
+			} else {
+				apps[s.App] = true
 			}
 			vhosts[s.Vhost] = true
 			types[s.MessageType] = true
 		}
 		for pair, count := range appLessPairs {
 			if count > 1 {
-				t.Errorf("layout(%d): %d app-less configurations for %v", n, count, pair)
+				t.Errorf("%v: %d app-less configurations for %v", tc.shape, count, pair)
 			}
 		}
-		if got := appLess(specs); got != 10 {
-			t.Errorf("layout(%d) has %d app-less configurations, want 10", n, got)
+		if got := appLess(specs); got != tc.appLess {
+			t.Errorf("%v: %d app-less configurations, want %d", tc.shape, got, tc.appLess)
 		}
-		if len(vhosts) != vhostCount || len(types) != len(liveapi.MessageTypes) {
-			t.Errorf("layout(%d) uses %d vhosts and %d message types", n, len(vhosts), len(types))
+		if len(apps) != tc.apps {
+			t.Errorf("%v: %d apps, want %d", tc.shape, len(apps), tc.apps)
+		}
+		if len(vhosts) != tc.shape.vhosts || len(types) != len(liveapi.MessageTypes) {
+			t.Errorf("%v uses %d vhosts and %d message types", tc.shape, len(vhosts), len(types))
 		}
 	}
 }
@@ -147,7 +178,7 @@ func TestMainTF(t *testing.T) {
 		{Vhost: vhostName(0), App: "app1", MessageType: "push"},
 		{Vhost: vhostName(1), MessageType: "record"},
 	}
-	got := mainTF("http://127.0.0.1:8080", specs)
+	got := mainTF("http://127.0.0.1:8080", 0, specs)
 	for _, want := range []string{
 		`source = "liveops/volcengine"`,
 		`endpoint   = "http://127.0.0.1:8080"`,
@@ -165,7 +196,13 @@ func TestMainTF(t *testing.T) {
 	if strings.Contains(got, liveemu.DemoSecretKey) {
 		t.Errorf("main.tf holds the secret key:\n%s", got)
 	}
+	if strings.Contains(got, "requests_per_second") {
+		t.Errorf("main.tf sets requests_per_second without being asked to:\n%s", got)
+	}
 	if n := strings.Count(got, "  app "); n != 1 {
 		t.Errorf("main.tf sets app %d times, want once:\n%s", n, got)
+	}
+	if got := mainTF("http://127.0.0.1:8080", 1000, specs); !strings.Contains(got, "  requests_per_second = 1000\n") {
+		t.Errorf("main.tf lacks requests_per_second = 1000:\n%s", got)
 	}
 }

@@ -1,7 +1,8 @@
 // Package bench measures the provider end to end: the real terraform binary
-// drives the provider binary built from this tree against the Live API
-// emulator, limited like a real account to 10 requests per second, through
-// apply, a refresh-only plan and destroy of many callback configurations.
+// (through internal/tfrun) drives the provider binary built from this tree
+// against the Live API emulator, limited like a real account to 10 requests
+// per second, through apply, a refresh-only plan and destroy with
+// -parallelism=10.
 //
 // Run it with
 //
@@ -11,15 +12,23 @@
 //
 //	go test -run '^$' -bench . -benchtime 1x ./internal/bench/
 //
-// (add e.g. -bench 'Lifecycle/N=50' for the small case only). Terraform is
-// taken from TF_ACC_TERRAFORM_PATH, else from PATH; without it the benchmark
-// is skipped. Each case prints a table of wall time, API calls per action,
-// the floor that the account's rate limit allows, their ratio and the
-// throttled requests, followed by the targets the figures are held to, and
-// writes the same text to BENCH_RESULTS (default build/bench-results.txt
-// under the module root). The case with 200 configurations needs about two
-// minutes.
+// (add e.g. -bench 'Lifecycle/4vhosts_N=1000' for one case). The cases are
+// the layout of the rate-limit issue (2 vhosts, each with its vhost-wide
+// configuration and 19 apps', for 5 message types: 200 callbacks, 10 of
+// them app-less), 200 and 1000 callbacks over 4 vhosts, and the first
+// layout again with 5 % of the requests answered with a retryable fault. Terraform is taken from
+// TF_ACC_TERRAFORM_PATH, else from PATH; without it everything here skips.
 //
-// The package holds no tests that run by default beyond a quick check of
-// the generated configuration, so `go test ./...` stays fast.
+// Each phase is reported with its calls by action, wall time, the floor
+// that the rate limit sets for the phase's necessary calls (apply: a write
+// per callback; destroy: a delete per callback and a snapshot read per
+// app-less one; refresh: a read per vhost), their ratio, throttled and
+// faulted answers, restores and the provider processes' peak resident
+// memory. The targets follow, and the benchmark fails when one is missed.
+// The same text goes to BENCH_RESULTS (default build/bench-results.txt under
+// the module root). A whole run takes about ten minutes.
+//
+// TestLifecycleShort runs in go test ./... (and make test, or make
+// bench-short alone): 50 callbacks without a rate limit, held to the same
+// call-count and restore targets, never to wall time, in a few seconds.
 package bench
