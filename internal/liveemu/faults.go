@@ -74,6 +74,19 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
+// PendingFaults returns how many uses of the queued faults are left: a test
+// that injects faults checks it is 0 at the end, or the faults it meant to
+// exercise were never met.
+func (s *Server) PendingFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, p := range s.faults {
+		n += p.left
+	}
+	return n
+}
+
 // takeFault consumes one use of the first queued fault matching action.
 func (s *Server) takeFault(action string) (Fault, bool) {
 	s.mu.Lock()

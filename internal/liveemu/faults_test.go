@@ -66,6 +66,33 @@ func TestFaultOrderTimesAndAction(t *testing.T) {
 	mustOK(t, inst, "DescribeCallback", describe)
 }
 
+func TestPendingFaultsCountsUsesLeft(t *testing.T) {
+	emu, ts := start(t, liveemu.Config{})
+	inst := demoClient(t, ts)
+	describe := body{"Vhost": liveemu.DemoVhost}
+	pending := func(want int) {
+		t.Helper()
+		if got := emu.PendingFaults(); got != want {
+			t.Fatalf("PendingFaults() = %d, want %d", got, want)
+		}
+	}
+
+	pending(0)
+	emu.InjectFault(liveemu.Fault{Action: "DeleteCallback", Code: "InternalError"})
+	emu.InjectFault(liveemu.Fault{Action: "DescribeCallback", Code: "InternalError", Times: 2})
+	emu.InjectFault(liveemu.Fault{Action: "DescribeCallback", Latency: time.Millisecond})
+	pending(4)
+	call(t, inst, "DescribeCallback", describe)
+	pending(3)
+	call(t, inst, "DescribeCallback", describe)
+	call(t, inst, "DescribeCallback", describe)
+	// Only the DeleteCallback fault is left: no other action takes it.
+	mustOK(t, inst, "DescribeCallback", describe)
+	pending(1)
+	emu.ClearFaults()
+	pending(0)
+}
+
 func TestFaultAfterSignatureAndRateLimit(t *testing.T) {
 	clk := newClock()
 	emu := liveemu.New(liveemu.Config{Now: clk.Now, RequestsPerSecond: 1, Burst: 1})

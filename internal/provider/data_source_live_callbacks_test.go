@@ -15,6 +15,7 @@ import (
 )
 
 func TestAccLiveCallbacksDataSource(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	client := emu.client(t)
 	detail := []liveapi.CallbackDetail{{URL: "https://hooks.example.com/", CallbackType: "HTTP"}}
@@ -36,7 +37,7 @@ func TestAccLiveCallbacksDataSource(t *testing.T) {
 		return knownvalue.ListExact(checks)
 	}
 	callbacks := tfjsonpath.New("callbacks")
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

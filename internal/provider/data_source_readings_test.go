@@ -14,6 +14,7 @@ import (
 // Under every reading, a vhost lists its own configurations and a domain
 // its own, each under its own ID, whatever else the API answers.
 func TestAccLiveCallbacksDataSource_everyReading(t *testing.T) {
+	t.Parallel()
 	for _, name := range liveemu.ReadingNames() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

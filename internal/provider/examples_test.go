@@ -17,9 +17,7 @@ import (
 // The examples are what users copy and what the docs show: each must be
 // formatted and valid against the provider built from this tree.
 func TestAccExamplesValidate(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("TF_ACC not set: building the provider and running terraform is an acceptance test")
-	}
+	t.Parallel()
 	tf := terraformPath(t)
 	root := moduleRoot(t)
 	examples := filepath.Join(root, "examples")

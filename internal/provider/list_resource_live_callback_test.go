@@ -60,6 +60,7 @@ func TestListedKeyKeepsToItsScope(t *testing.T) {
 // terraform query lists what the scope holds, with identities, display
 // names and resources (Terraform 1.14 and later).
 func TestAccLiveCallbackList_query(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	seedListed(t, emu, listSeed()...)
 	managed := callbackHCL("managed", "vhost", vhost, "tf", "snapshot", []string{"https://hooks.example.com/managed"})
@@ -78,7 +79,7 @@ func TestAccLiveCallbackList_query(t *testing.T) {
 		"message_type": knownvalue.StringExact("snapshot"),
 	}
 	record := queryfilter.ByResourceIdentity(vhostID("live", "record"))
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,
@@ -162,9 +163,7 @@ list "volcengine_live_callback" "both" {
 // emulator keeps a domain's configurations apart from its vhost's, so that
 // the example's vhost and domain each list their own.
 func TestAccLiveCallbackList_generateConfig(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("TF_ACC not set: building the provider and running terraform is an acceptance test")
-	}
+	t.Parallel()
 	tf := terraformPath(t)
 	if !terraformAtLeast(t, tf, "1.14.0") {
 		t.Skip("terraform query needs Terraform 1.14 or later")

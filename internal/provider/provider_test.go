@@ -16,8 +16,13 @@ import (
 	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
 )
 
+// testAccProtoV6ProviderFactories serves a new provider to every Terraform
+// command: tests run in parallel, and none may see another's provider
+// value, whatever state it comes to hold.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"volcengine": providerserver.NewProtocol6WithError(New("test")()),
+	"volcengine": func() (tfprotov6.ProviderServer, error) {
+		return providerserver.NewProtocol6WithError(New("test")())()
+	},
 }
 
 // testEmulator is a Live API emulator served over HTTP on loopback for one

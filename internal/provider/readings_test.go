@@ -21,6 +21,7 @@ import (
 // exactly as it was at the end, or has only a new create time where a
 // delete's reach made the provider write it back.
 func TestAccLiveCallback_everyReading(t *testing.T) {
+	t.Parallel()
 	for _, name := range liveemu.ReadingNames() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -86,7 +87,7 @@ func testLifecycleUnderReading(t *testing.T, reading string) {
 		importIgnore = append(importIgnore, "callback_detail_list.0.callback_type")
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			func(*terraform.State) error {
@@ -191,6 +192,7 @@ func maskedRefusal(r liveemu.Readings) *regexp.Regexp {
 // the API's spelling, and updating it keeps the settings the provider does
 // not model, where the API keeps them at all.
 func TestAccLiveCallback_updateKeepsUnmodelledSettings(t *testing.T) {
+	t.Parallel()
 	for _, reading := range []string{"extra", "all-hard"} {
 		t.Run(reading, func(t *testing.T) {
 			t.Parallel()
@@ -211,7 +213,7 @@ func testUpdateKeepsUnmodelledSettings(t *testing.T, reading string) {
   id = "vhost:`+vhost+`:adopted:record"
 }`)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -254,13 +256,14 @@ func jsonOf(v any) string {
 // console, is never taken over by a create; two resources of one
 // configuration that declare the same configuration are refused at plan.
 func TestAccLiveCallback_noSilentTakeover(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	theirs := consoleMade(liveemu.Readings{}, "theirs", "push", true)
 	seed(t, emu, theirs)
 	mine := callbackHCL("mine", "vhost", vhost, "theirs", "push", []string{"https://mine.example.com/"})
 	twice := callbackHCL("one", "vhost", vhost, "mine", "push_end", []string{"https://mine.example.com/1"}) +
 		callbackHCL("two", "vhost", vhost, "mine", "push_end", []string{"https://mine.example.com/2"})
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,13 +39,14 @@ var faultKinds = []struct {
 // configuration that Terraform does not manage but whose message type the
 // vhost-wide one shares: it must survive everything.
 type faultScenario struct {
+	t       *testing.T
 	emu     *testEmulator
 	sibling liveapi.Callback
 }
 
-func newFaultScenario(t *testing.T) *faultScenario {
-	emu := newTestEmulator(t)
-	s := &faultScenario{emu: emu, sibling: liveapi.Callback{
+func newFaultScenario(t *testing.T, cfg liveemu.Config) *faultScenario {
+	emu := newTestEmulatorWith(t, cfg)
+	s := &faultScenario{t: t, emu: emu, sibling: liveapi.Callback{
 		Scope: liveapi.Scope{Vhost: vhost}, App: "unmanaged", MessageType: "record",
 		CallbackDetailList: []liveapi.CallbackDetail{{URL: "https://unmanaged.example.com/", CallbackType: "HTTP"}},
 		AuthEnable:         true, AuthKeyPrimary: "unmanaged-key",
@@ -103,11 +105,28 @@ func (s *faultScenario) onlySiblingLeft(st *terraform.State) error {
 	if n := len(s.emu.All()); n != 1 {
 		return fmt.Errorf("after destroy the emulator holds %d configurations, want only the sibling", n)
 	}
+	if err := s.faultsMet(); err != nil {
+		return err
+	}
 	return s.siblingIntact()
 }
 
+// faultsMet fails while a use of an injected fault is left: the test did
+// not exercise what the fault was injected for.
+func (s *faultScenario) faultsMet() error {
+	if n := s.emu.PendingFaults(); n != 0 {
+		return fmt.Errorf("%d uses of the injected faults were never met", n)
+	}
+	return nil
+}
+
+// inject queues a fault once the faults injected before are all met, so
+// that each fault is met by the step it is injected for.
 func (s *faultScenario) inject(action string, f liveemu.Fault) func() {
 	return func() {
+		if err := s.faultsMet(); err != nil {
+			s.t.Fatalf("before injecting a %s fault: %v", action, err)
+		}
 		f.Action = action
 		s.emu.InjectFault(f)
 	}
@@ -116,10 +135,12 @@ func (s *faultScenario) inject(action string, f liveemu.Fault) func() {
 // Every operation converges under every retryable fault: create, refresh,
 // update, import and delete.
 func TestAccLiveCallback_faults(t *testing.T) {
+	t.Parallel()
 	for _, fk := range faultKinds {
 		t.Run(fk.name, func(t *testing.T) {
-			s := newFaultScenario(t)
-			resource.ParallelTest(t, resource.TestCase{
+			t.Parallel()
+			s := newFaultScenario(t, liveemu.Config{})
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             s.onlySiblingLeft,
 				Steps: []resource.TestStep{
@@ -155,9 +176,6 @@ func TestAccLiveCallback_faults(t *testing.T) {
 					},
 				},
 			})
-			if f := s.emu.Calls("DeleteCallback"); f < 2 {
-				t.Errorf("DeleteCallback called %d times; the fault was not exercised", f)
-			}
 		})
 	}
 }
@@ -165,14 +183,15 @@ func TestAccLiveCallback_faults(t *testing.T) {
 // An answer slower than the operation's timeout fails the operation with a
 // diagnostic that says so; running Terraform again converges.
 func TestAccLiveCallback_slowerThanTimeout(t *testing.T) {
-	s := newFaultScenario(t)
+	t.Parallel()
+	s := newFaultScenario(t, liveemu.Config{})
 	slow := liveemu.Fault{Latency: 4 * time.Second, Times: 1}
 	timeouts := `timeouts {
     create = "2s"
     update = "2s"
     delete = "2s"
   }`
-	resource.ParallelTest(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             s.onlySiblingLeft,
 		Steps: []resource.TestStep{
@@ -195,11 +214,9 @@ func TestAccLiveCallback_slowerThanTimeout(t *testing.T) {
 				Check:  s.expectExactly("v2"),
 			},
 			{
-				Config:  s.config("v2", timeouts),
-				Destroy: true,
-				PreConfig: func() {
-					s.emu.InjectFault(liveemu.Fault{Action: "DeleteCallback", Latency: 4 * time.Second, Times: 2})
-				},
+				Config:      s.config("v2", timeouts),
+				Destroy:     true,
+				PreConfig:   s.inject("DeleteCallback", liveemu.Fault{Latency: 4 * time.Second, Times: 2}),
 				ExpectError: regexp.MustCompile(`(?s)Error deleting Live callback.*deadline exceeded`),
 			},
 			{
@@ -213,15 +230,22 @@ func TestAccLiveCallback_slowerThanTimeout(t *testing.T) {
 // An update that the API shows only after a delay is waited for, so that
 // the state and the next plan reflect the server.
 func TestAccLiveCallback_delayedVisibility(t *testing.T) {
-	const delay = 1500 * time.Millisecond
-	s := newFaultScenario(t)
+	t.Parallel()
+	// The emulator's clock runs with the real one and jumps by the delay
+	// when the test lets it pass, so that what a plan sees depends on no race
+	// with the machine's load. Two jumps stay within the signatures' allowed
+	// clock skew.
+	const delay = 5 * time.Minute
+	var jumped atomic.Int64
+	now := func() time.Time { return time.Now().Add(time.Duration(jumped.Load())) }
+	s := newFaultScenario(t, liveemu.Config{Now: now})
 	s.emu.SetVisibilityDelay(delay)
 	// Writes are trusted, not polled for: a plan made while the API does not
 	// show them yet shows the configurations as the API does, and once it
 	// does, the plan is empty with no further apply.
-	settle := func() { time.Sleep(delay) }
+	settle := func() { jumped.Add(int64(delay)) }
 	converged := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-	resource.ParallelTest(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             s.onlySiblingLeft,
 		Steps: []resource.TestStep{
@@ -236,9 +260,10 @@ func TestAccLiveCallback_delayedVisibility(t *testing.T) {
 // When retries run out, the error names the cause and the attempts, and a
 // plain re-run converges.
 func TestAccLiveCallback_retriesExhausted(t *testing.T) {
-	s := newFaultScenario(t)
+	t.Parallel()
+	s := newFaultScenario(t, liveemu.Config{})
 	config := strings.Replace(s.config("v1"), "provider \"volcengine\" {", "provider \"volcengine\" {\n  max_retries = 1", 1)
-	resource.ParallelTest(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             s.onlySiblingLeft,
 		Steps: []resource.TestStep{
@@ -257,6 +282,7 @@ func TestAccLiveCallback_retriesExhausted(t *testing.T) {
 // provider retries, and no throttling error reaches the user. With
 // requests_per_second at the account's limit, the API never has to throttle.
 func TestAccLiveCallback_throttledAccount(t *testing.T) {
+	t.Parallel()
 	var resources []string
 	for i := range 8 {
 		resources = append(resources, callbackHCL(fmt.Sprintf("c%d", i), "vhost", vhost, fmt.Sprintf("app%d", i),
@@ -271,10 +297,11 @@ func TestAccLiveCallback_throttledAccount(t *testing.T) {
 		{"provider_at_account_limit", "requests_per_second = 2", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			emu := newTestEmulatorWith(t, liveemu.Config{RequestsPerSecond: 2, Burst: 2})
 			config := strings.Replace(emu.providerConfig(resources...), "provider \"volcengine\" {",
 				"provider \"volcengine\" {\n  "+tc.providerRate, 1)
-			resource.ParallelTest(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy: func(st *terraform.State) error {
 					if n := len(emu.All()); n != 0 {

@@ -44,6 +44,7 @@ func TestIdentityOfKeepsScopesApart(t *testing.T) {
 // Create records an identity, and import blocks with that identity adopt
 // each kind of configuration (Terraform 1.12 and later).
 func TestAccLiveCallbackIdentity_importBlock(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	urls := []string{"https://hooks.example.com/identity"}
 	config := emu.providerConfig(
@@ -70,7 +71,7 @@ func TestAccLiveCallbackIdentity_importBlock(t *testing.T) {
 			ImportStateKind: resource.ImportBlockWithResourceIdentity,
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,

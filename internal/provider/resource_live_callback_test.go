@@ -55,10 +55,11 @@ func callbackHCL(name, scopeAttr, scope, app, messageType string, urls []string,
 }
 
 func TestAccLiveCallback_basic(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	name := "volcengine_live_callback.test"
 	id := "vhost:" + vhost + ":app1:push"
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -138,10 +139,11 @@ func TestAccLiveCallback_basic(t *testing.T) {
 }
 
 func TestAccLiveCallback_replace(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	name := "volcengine_live_callback.test"
 	urls := []string{"https://hooks.example.com/x"}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -179,9 +181,10 @@ func expectGone(emu *testEmulator, vhost, app, messageType string) resource.Test
 }
 
 func TestAccLiveCallback_domainAndVhostWide(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	urls := []string{"https://hooks.example.com/rec"}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -219,10 +222,11 @@ func TestAccLiveCallback_domainAndVhostWide(t *testing.T) {
 }
 
 func TestAccLiveCallback_disappears(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	name := "volcengine_live_callback.test"
 	config := emu.providerConfig(callbackHCL("test", "vhost", vhost, "app1", "push_end", []string{"https://hooks.example.com/end"}))
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -255,6 +259,7 @@ func TestAccLiveCallback_disappears(t *testing.T) {
 }
 
 func TestAccLiveCallback_drift(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	name := "volcengine_live_callback.test"
 	config := emu.providerConfig(callbackHCL("test", "vhost", vhost, "app1", "record",
@@ -271,7 +276,7 @@ func TestAccLiveCallback_drift(t *testing.T) {
 			}
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -308,6 +313,7 @@ func TestAccLiveCallback_drift(t *testing.T) {
 // configurations of the same message type, which the API's wildcard delete
 // would otherwise remove.
 func TestAccLiveCallback_destroyKeepsAppConfigurations(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	client := emu.client(t)
 	ctx := context.Background()
@@ -320,7 +326,7 @@ func TestAccLiveCallback_destroyKeepsAppConfigurations(t *testing.T) {
 		{Scope: liveapi.Scope{Vhost: vhost}, App: "other1", MessageType: "push_end",
 			CallbackDetailList: []liveapi.CallbackDetail{{URL: "https://o3.example.com/", CallbackType: "HTTP"}}},
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			emu.checkDestroyed,
@@ -362,11 +368,12 @@ func TestAccLiveCallback_destroyKeepsAppConfigurations(t *testing.T) {
 }
 
 func TestAccLiveCallback_serverErrors(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	emu.AddAccount(liveemu.Account{ID: "2100000002", AccessKey: "AKLTOTHER", SecretKey: "other-secret"})
 	emu.AddVhost("2100000002", "other.live.example.com")
 	urls := []string{"https://hooks.example.com/"}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -386,6 +393,7 @@ func TestAccLiveCallback_serverErrors(t *testing.T) {
 // with it, and an account whose billing is suspended gets an answer that
 // says so.
 func TestAccLiveCallback_accountStates(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	emu.AddAccount(liveemu.Account{ID: "2100000003", AccessKey: "AKLTSTS", SecretKey: "sts-secret", SessionToken: "sts-token"})
 	emu.AddVhost("2100000003", "sts.live.example.com")
@@ -401,7 +409,7 @@ provider "volcengine" {
 }
 `, emu.URL, ak, sk, token) + callbackHCL("test", "vhost", scope, "", "push", []string{"https://hooks.example.com/"})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(emu.All()); n != 0 {
@@ -427,6 +435,7 @@ provider "volcengine" {
 }
 
 func TestAccLiveCallback_validation(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	urls := []string{"https://hooks.example.com/"}
 	cases := []struct {
@@ -495,10 +504,7 @@ resource "volcengine_live_callback" "t" {
 		PlanOnly:           true,
 		ExpectNonEmptyPlan: true,
 	})
-	if n := emu.TotalCalls(); n != 0 {
-		t.Fatalf("validation made %d API calls", n)
-	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
 	})
@@ -508,6 +514,7 @@ resource "volcengine_live_callback" "t" {
 }
 
 func TestAccLiveCallback_writeOnlyKey(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	name := "volcengine_live_callback.test"
 	config := func(key string, version int) string {
@@ -528,7 +535,7 @@ func TestAccLiveCallback_writeOnlyKey(t *testing.T) {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,
@@ -562,6 +569,7 @@ func TestAccLiveCallback_writeOnlyKey(t *testing.T) {
 // The exact API calls of one create, one refresh and one destroy, so that
 // an extra call per resource shows up as a failure.
 func TestAccLiveCallback_apiCallCounts(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	urls := []string{"https://hooks.example.com/"}
 	config := emu.providerConfig(
@@ -569,23 +577,18 @@ func TestAccLiveCallback_apiCallCounts(t *testing.T) {
 		callbackHCL("b", "vhost", vhost, "app2", "push", urls),
 		callbackHCL("c", "vhost", vhost, "app3", "record", urls),
 	)
-	expectCalls := func(update, describe, del int) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			got := [3]int{emu.Calls("UpdateCallback"), emu.Calls("DescribeCallback"), emu.Calls("DeleteCallback")}
-			if got != [3]int{update, describe, del} {
-				return fmt.Errorf("calls (update, describe, delete) = %v, want %v", got, [3]int{update, describe, del})
-			}
-			return nil
+	calls := func(update, describe, del int) error {
+		got := [3]int{emu.Calls("UpdateCallback"), emu.Calls("DescribeCallback"), emu.Calls("DeleteCallback")}
+		if got != [3]int{update, describe, del} {
+			return fmt.Errorf("calls (update, describe, delete) = %v, want %v", got, [3]int{update, describe, del})
 		}
+		return nil
 	}
-	resource.Test(t, resource.TestCase{
+	expectCalls := func(update, describe, del int) resource.TestCheckFunc {
+		return func(*terraform.State) error { return calls(update, describe, del) }
+	}
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeTestCheckFunc(
-			emu.checkDestroyed,
-			// One shared refresh of the vhost before destroying, then one
-			// DeleteCallback each: app configurations need no snapshot.
-			expectCalls(0, 1, 3),
-		),
 		Steps: []resource.TestStep{
 			{
 				// Each create is one UpdateCallback; whether they exist
@@ -600,15 +603,30 @@ func TestAccLiveCallback_apiCallCounts(t *testing.T) {
 				Check:        expectCalls(0, 1, 0),
 			},
 			{
+				// terraform destroy: one shared refresh of the vhost, then one
+				// DeleteCallback each, as app configurations need no
+				// snapshot. Checked as a state check because a destroy
+				// step's Check would first refresh once more.
 				PreConfig: emu.ResetCounters,
 				Config:    config,
-				Check: func(*terraform.State) error {
-					emu.ResetCounters()
-					return nil
-				},
+				Destroy:   true,
+				ConfigStateChecks: []statecheck.StateCheck{stateCheckFunc(func() error {
+					if n := len(emu.All()); n != 0 {
+						return fmt.Errorf("%d configurations left after destroy", n)
+					}
+					return calls(0, 1, 3)
+				})},
 			},
 		},
 	})
+}
+
+// stateCheckFunc is a check of the world outside the state, run where
+// Terraform's state checks run: right after the step's apply.
+type stateCheckFunc func() error
+
+func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
 }
 
 // A full lifecycle logged at trace level, Terraform's and the provider's
@@ -637,7 +655,7 @@ variable "auth_key" {
 `, emu.URL, liveemu.DemoAccessKey) + callbackHCL("test", "vhost", vhost, "", "push", urls,
 			`auth_enable = true`, `auth_key_primary = var.auth_key`)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{
