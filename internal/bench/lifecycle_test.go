@@ -229,9 +229,11 @@ func (w *workspace) phase(name string, necessary int, args ...string) phaseResul
 	w.emu.ClearFaults()
 	w.emu.ResetCounters()
 	memory := watchProviderMemory()
+	cpu := childrenCPU()
 	start := time.Now()
 	out, exitCode := w.terraform(args...)
 	wall := time.Since(start)
+	cpu = childrenCPU() - cpu
 	peak, processes, memErr := memory.Stop()
 	if exitCode != 0 && (exitCode != 2 || !slices.Contains(args, "-detailed-exitcode")) {
 		w.expect(fmt.Sprintf("terraform %s exited %d", args[0], exitCode))
@@ -242,10 +244,17 @@ func (w *workspace) phase(name string, necessary int, args ...string) phaseResul
 	} else if processes == 0 {
 		w.tb.Logf("terraform %s: no provider process was seen to measure its memory", args[0])
 	}
+	var first, last time.Duration
+	if reqs := w.emu.Requests(); len(reqs) > 0 {
+		first, last = reqs[0].Time.Sub(start), reqs[len(reqs)-1].Time.Sub(start)
+	}
 	return phaseResult{
 		Phase:     name,
 		ExitCode:  exitCode,
 		Wall:      wall,
+		FirstCall: first,
+		LastCall:  last,
+		CPU:       cpu,
 		Necessary: necessary,
 		Update:    w.emu.Calls("UpdateCallback"),
 		Describe:  w.emu.Calls("DescribeCallback"),

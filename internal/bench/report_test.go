@@ -27,6 +27,13 @@ type phaseResult struct {
 	Phase    string
 	ExitCode int
 	Wall     time.Duration
+	// FirstCall and LastCall are when the emulator received the phase's
+	// first and last request, from the start: around them is terraform's
+	// and the provider's own time.
+	FirstCall, LastCall time.Duration
+	// CPU is terraform's and the provider processes' CPU time; 0 when not
+	// measured.
+	CPU time.Duration
 	// Necessary is the calls the phase cannot do without: a write per
 	// callback to apply; a delete per callback and a snapshot per app-less
 	// one to destroy; a DescribeCallback per vhost to refresh.
@@ -64,20 +71,23 @@ func (r *report) String() string {
 	b.WriteString(r.header + "\n\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "case\tphase\twall s\tUpdate\tDescribe\tDelete\tcalls\tnecessary\tfloor s\twall/floor\t429s\tfaults\t"+
-		"restores\trestore warnings\tpeak MiB\t")
+		"restores\trestore warnings\tpeak MiB\t1st call s\tafter last s\tCPU s\t")
 	for _, c := range r.cases {
 		for _, p := range []phaseResult{c.apply, c.refresh, c.destroy} {
 			restores := "-"
 			if p.Phase == "destroy" {
 				restores = fmt.Sprint(p.Update)
 			}
-			peak := "-"
+			peak, cpu := "-", "-"
 			if p.PeakRSS > 0 {
 				peak = fmt.Sprintf("%.1f", float64(p.PeakRSS)/mib)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.2f\t%d\t%d\t%s\t%d\t%s\t\n", c.c.name, p.Phase,
-				p.Wall.Seconds(), p.Update, p.Describe, p.Delete, p.Total, p.Necessary, p.floor().Seconds(), p.ratio(),
-				p.Throttled, p.Faults, restores, p.Warnings, peak)
+			if p.CPU > 0 {
+				cpu = fmt.Sprintf("%.1f", p.CPU.Seconds())
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.2f\t%d\t%d\t%s\t%d\t%s\t%.1f\t%.1f\t%s\t\n", c.c.name,
+				p.Phase, p.Wall.Seconds(), p.Update, p.Describe, p.Delete, p.Total, p.Necessary, p.floor().Seconds(), p.ratio(),
+				p.Throttled, p.Faults, restores, p.Warnings, peak, p.FirstCall.Seconds(), (p.Wall - p.LastCall).Seconds(), cpu)
 		}
 	}
 	_ = tw.Flush()
@@ -176,8 +186,9 @@ func (c *caseResult) targets() []target {
 func TestReport(t *testing.T) {
 	t.Parallel()
 	shortish := &caseResult{
-		c:        benchCase{name: "short_N=50", shape: shape{vhosts: 1, n: 50}},
-		apply:    phaseResult{Phase: "apply", Necessary: 50, Wall: 6 * time.Second, Update: 50, Describe: 1, Total: 51},
+		c: benchCase{name: "short_N=50", shape: shape{vhosts: 1, n: 50}},
+		apply: phaseResult{Phase: "apply", Necessary: 50, Wall: 6 * time.Second, FirstCall: 500 * time.Millisecond,
+			LastCall: 5800 * time.Millisecond, CPU: 3 * time.Second, Update: 50, Describe: 1, Total: 51},
 		refresh:  phaseResult{Phase: "refresh", Necessary: 1, Wall: time.Second, Describe: 2, Total: 2},
 		destroy:  phaseResult{Phase: "destroy", Necessary: 55, Wall: 7 * time.Second, Update: 3, Describe: 9, Delete: 50, Total: 62, Warnings: 1},
 		problems: []string{"terraform destroy exited 1"},
@@ -201,9 +212,9 @@ func TestReport(t *testing.T) {
 	r.add(faulted)
 	got := r.String()
 	for _, want := range []string{
-		"case    phase  wall s  Update  Describe  Delete  calls  necessary  floor s  wall/floor  429s  faults  restores  restore warnings  peak MiB",
-		"short_N=50    apply     6.0      50         1       0     51         50      5.0        1.20     0       0         -                 0         -",
-		"4vhosts_N=1000  destroy   120.0       0        18    1000   1018       1010    101.0        1.19     2       0         0                 0     120.0",
+		"case    phase  wall s  Update  Describe  Delete  calls  necessary  floor s  wall/floor  429s  faults  restores  restore warnings  peak MiB  1st call s  after last s  CPU s",
+		"short_N=50    apply     6.0      50         1       0     51         50      5.0        1.20     0       0         -                 0         -         0.5           0.2    3.0",
+		"4vhosts_N=1000  destroy   120.0       0        18    1000   1018       1010    101.0        1.19     2       0         0                 0     120.0         0.0         120.0      -",
 		"targets, short_N=50 (50 callbacks over 1 vhost, 5 app-less):",
 		"MISS  converged in one run               terraform destroy exited 1",
 		"ok    apply calls per callback           1.020",
