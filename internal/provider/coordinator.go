@@ -51,6 +51,8 @@ type coordinator struct {
 
 	// Progress of the instance's operations, for waiting wide deletes.
 	working      int
+	maxWorking   int
+	draining     bool
 	waiters      map[*waiter]bool
 	seq          uint64
 	lastActivity time.Time
@@ -96,6 +98,9 @@ func (c *coordinator) notify() {
 func (c *coordinator) begin() (end func()) {
 	c.mu.Lock()
 	c.working++
+	c.maxWorking = max(c.maxWorking, c.working)
+	// Something new arrived: the run is not at its end.
+	c.draining = false
 	c.lastActivity = time.Now()
 	c.notify()
 	c.mu.Unlock()
@@ -373,11 +378,12 @@ func cloneAll(items []liveapi.Callback) []liveapi.Callback {
 // awaitDeletes holds an operation back while pending reports records that
 // this run may still delete on its own: a wide delete, so that it neither
 // removes nor restores them; a create of a configuration that a renamed
-// resource is deleting. It stops waiting when nothing is
-// pending, when half of ctx's time is spent, or when the instance's other
-// work has stalled for quietPeriod: every Terraform slot holds a waiter, or
-// the run has nothing else to do. Stalled waiters then go one at a time,
-// fewest pending records first, each after the last one's work.
+// resource is deleting. It stops waiting when nothing is pending, when half
+// of ctx's time is spent, or when the instance's other work has stalled for
+// quietPeriod. A stall with fewer waiters than the most operations seen at
+// once means Terraform has nothing else to start: every waiter goes. A
+// stall with every slot held by a waiter lets one go, fewest pending
+// records first, and the next stall decides again.
 func (c *coordinator) awaitDeletes(ctx context.Context, deleting bool, pending func() int) {
 	giveUp := time.Now().Add(time.Hour)
 	if deadline, ok := ctx.Deadline(); ok {
@@ -403,10 +409,14 @@ func (c *coordinator) awaitDeletes(ctx context.Context, deleting bool, pending f
 		c.mu.Lock()
 		w.pending = n
 		quiet := time.Since(c.lastActivity)
-		if c.working <= len(c.waiters) && quiet >= quietPeriod && c.first(w) {
-			// The next waiter measures its quiet from here, so that it sees
-			// what this one's delete leaves behind.
-			c.lastActivity = time.Now()
+		if c.working <= len(c.waiters) && quiet >= quietPeriod && len(c.waiters) < c.maxWorking {
+			c.draining = true
+		}
+		if c.draining || (c.working <= len(c.waiters) && quiet >= quietPeriod && c.first(w)) {
+			// From here it is work, not a waiter: the others see no stall
+			// until it ends, unless the run is draining.
+			delete(c.waiters, w)
+			c.notify()
 			c.mu.Unlock()
 			return
 		}
