@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# make test: go vet, every test of the module against the in-process
+# emulator with the ensured Terraform, the tests of what Terraform 1.12 to
+# 1.15 added once more with NEW_TERRAFORM_PATH when it is set, and the docs
+# check. It prints what failed, what was skipped and why, and closes with
+# one line, "N passed, M failed, K skipped" (counted as
+# internal/cmd/testsummary describes), and exits non-zero when anything
+# failed. VERBOSE=1 also prints every test's output as go test -v does.
+#
+# Environment: VERBOSE, TEST_PARALLEL (tests run at once in a package),
+# TEST_TIMEOUT, NEW_TERRAFORM_PATH and NEW_TERRAFORM_TESTS (a go test -run
+# pattern), all set by GNUmakefile.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CHECKPOINT_DISABLE=1
+
+results="build/test"
+summary="bin/testsummary"
+rm -rf "${results}"
+mkdir -p "${results}" bin
+
+tf="$(scripts/ensure-terraform.sh)" || exit 1
+go build -o "${summary}" ./internal/cmd/testsummary || exit 1
+
+# Every process of the run is short-lived or lives as long as the run, and
+# the run is bound by CPU: garbage collection cost Terraform and the tests
+# about a fifth of it. Each process may grow to GOMEMLIMIT before it collects.
+export GOGC=off GOMEMLIMIT=256MiB
+
+checks=()
+if go vet ./...; then
+	checks+=(-check "go vet=pass")
+else
+	checks+=(-check "go vet=fail:see its findings above")
+fi
+
+# gotest FILE ARGS... runs go test -json into FILE; with VERBOSE, the output
+# streams as go test -v prints it.
+gotest() {
+	local file="$1"
+	shift
+	if [[ -n "${VERBOSE:-}" ]]; then
+		go test -json "$@" | tee "${file}" | "${summary}" -echo
+		return "${PIPESTATUS[0]}"
+	fi
+	go test -json "$@" >"${file}"
+}
+
+version() { "$1" version 2>/dev/null | sed -n '1s/^Terraform v//p'; }
+
+# The runs and the docs check go side by side, and the two packages that
+# run Terraform the longest start first (go test runs packages in the order
+# given, as many at once as there are cores): the short ones then fill the
+# cores while the longest finishes, instead of delaying both.
+status=0
+runs=("${results}/main.json")
+TF_ACC_TERRAFORM_PATH="${tf}" gotest "${results}/main.json" ./internal/provider ./internal/randomized ./... \
+	-count=1 -parallel "${TEST_PARALLEL}" -timeout "${TEST_TIMEOUT}" &
+main_pid=$!
+
+new_pid=""
+if [[ -n "${NEW_TERRAFORM_PATH:-}" ]]; then
+	runs=("terraform $(version "${tf}")=${results}/main.json" "terraform $(version "${NEW_TERRAFORM_PATH}")=${results}/new.json")
+	echo "==> test: the tests matching '${NEW_TERRAFORM_TESTS}' also run with NEW_TERRAFORM_PATH=${NEW_TERRAFORM_PATH}"
+	# Its VERBOSE output waits for the main run's, so that neither is cut
+	# into the other.
+	VERBOSE="" TF_ACC_TERRAFORM_PATH="${NEW_TERRAFORM_PATH}" gotest "${results}/new.json" ./internal/provider \
+		-run "${NEW_TERRAFORM_TESTS}" -count=1 -parallel "${TEST_PARALLEL}" -timeout "${TEST_TIMEOUT}" &
+	new_pid=$!
+else
+	echo "==> test: NEW_TERRAFORM_PATH not set: identity and list resources are tested through the protocol only" \
+		"where Terraform $(version "${tf}") is older than 1.12 or 1.14"
+fi
+
+make --no-print-directory docs-check >"${results}/docs-check.log" 2>&1 &
+docs_pid=$!
+
+wait "${main_pid}" || status=$?
+if [[ -n "${new_pid}" ]]; then
+	wait "${new_pid}" || status=$?
+	[[ -z "${VERBOSE:-}" ]] || "${summary}" -echo <"${results}/new.json"
+fi
+
+docs_status=0
+wait "${docs_pid}" || docs_status=$?
+cat "${results}/docs-check.log"
+skipped="$(sed -n 's/^docs-check: SKIPPED: //p' "${results}/docs-check.log")"
+if ((docs_status != 0)); then
+	checks+=(-check "docs-check=fail:docs/ is stale or could not be generated, see above")
+elif [[ -n "${skipped}" ]]; then
+	checks+=(-check "docs-check=skip:${skipped}")
+else
+	checks+=(-check "docs-check=pass")
+fi
+
+echo "==> test: summary of ${results}/*.json"
+"${summary}" -status "${status}" "${checks[@]}" "${runs[@]}" | tee "${results}/summary.txt"
+exit "${PIPESTATUS[0]}"
