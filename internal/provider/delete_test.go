@@ -92,6 +92,7 @@ func runDelete(t *testing.T, emu *testEmulator, k callbackKey) diag.Diagnostics 
 }
 
 func TestDeleteVhostWideUnderEveryReading(t *testing.T) {
+	t.Parallel()
 	for _, name := range liveemu.ReadingNames() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -143,6 +144,7 @@ func TestDeleteVhostWideUnderEveryReading(t *testing.T) {
 }
 
 func TestDeleteDomainUnderEveryReading(t *testing.T) {
+	t.Parallel()
 	for _, name := range liveemu.ReadingNames() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -181,6 +183,7 @@ func TestDeleteDomainUnderEveryReading(t *testing.T) {
 // A delete whose target is gone calls no DeleteCallback, which without an
 // app would still reach the app configurations.
 func TestDeleteWideOfMissingTargetDeletesNothing(t *testing.T) {
+	t.Parallel()
 	for _, k := range []callbackKey{pushKey, domainKey} {
 		t.Run(k.String(), func(t *testing.T) {
 			emu := newTestEmulator(t)
@@ -203,6 +206,7 @@ func TestDeleteWideOfMissingTargetDeletesNothing(t *testing.T) {
 // What the same run deletes is not restored; the rest is, with no call
 // beyond the snapshot, the delete, the check and the restore.
 func TestDeleteWideSkipsWhatTheRunDeletes(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	seed(t, emu,
 		emuCallback(vhost, "", "", "push", "https://hooks.example.com/target"),
@@ -236,6 +240,7 @@ func TestDeleteWideSkipsWhatTheRunDeletes(t *testing.T) {
 // A wide delete waits while this instance is still deleting configurations
 // in its reach, and then neither removes nor restores them.
 func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	seed(t, emu,
 		emuCallback(vhost, "", "", "push", "https://hooks.example.com/target"),
@@ -273,6 +278,7 @@ func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
 // cannot have it written back: the provider says so instead of reporting a
 // restore that lost it.
 func TestDeleteReportsSettingsTheAPIDoesNotTake(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	console := consoleMade(liveemu.Readings{ExtraFields: true}, "keep", "push", false)
 	seed(t, emu, emuCallback(vhost, "", "", "push", "https://hooks.example.com/target"), console)

@@ -281,6 +281,7 @@ func TestProtocolIdentitySchema(t *testing.T) {
 // sent one (Terraform before 1.12 never does); a vhost-wide configuration
 // and a domain's never share one.
 func TestProtocolIdentityFromCreateReadImport(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t)
 	urls := details("https://hooks.example.com/identity", "")
 	cases := []struct {
@@ -448,6 +449,7 @@ func listSeed() []liveemu.Callback {
 // result's resource is what importing it by its identity and reading it
 // puts in the state, without the auth key.
 func TestProtocolListResourceUnderEveryReading(t *testing.T) {
+	t.Parallel()
 	for _, name := range liveemu.ReadingNames() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

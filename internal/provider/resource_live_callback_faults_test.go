@@ -296,8 +296,10 @@ func TestAccLiveCallback_throttledAccount(t *testing.T) {
 		{"provider_faster_than_account", "", true},
 		{"provider_at_account_limit", "requests_per_second = 2", false},
 	} {
+		// The cases run one after the other in this test's slot: they mostly
+		// wait on the account's limit, and as parallel subtests they would
+		// queue behind every other test and wait at the end of the run.
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
 			emu := newTestEmulatorWith(t, liveemu.Config{RequestsPerSecond: 2, Burst: 2})
 			config := strings.Replace(emu.providerConfig(resources...), "provider \"volcengine\" {",
 				"provider \"volcengine\" {\n  "+tc.providerRate, 1)
