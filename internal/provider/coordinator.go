@@ -16,11 +16,19 @@ import (
 // weighs 1.
 const lockWeight = 1 << 30
 
-// quietPeriod is how long the provider's other work must have stalled before
-// a wide delete that waits for sibling deletes gives up waiting: Terraform
-// starts the next operation within milliseconds of a free slot, so a stall
-// this long means every slot holds a waiter, or there is nothing left.
-const quietPeriod = 300 * time.Millisecond
+// A waiting operation gives up waiting when the provider's other work has
+// stalled for the quiet period: Terraform starts the next operation soon
+// after a slot frees, so a stall this long means every slot holds a waiter,
+// or there is nothing left. How soon depends on Terraform's load (a large
+// state, a busy machine), so the period is gapFactor times the longest of
+// the last gapWindow gaps seen between an operation's end and the next
+// start, within [minQuiet, maxQuiet].
+const (
+	minQuiet  = 300 * time.Millisecond
+	maxQuiet  = 10 * time.Second
+	gapFactor = 4
+	gapWindow = 64
+)
 
 // coordinator serialises the work of one provider instance that can touch
 // the same callback configurations, whatever scope names them, and
@@ -51,6 +59,9 @@ type coordinator struct {
 
 	// Progress of the instance's operations, for waiting wide deletes.
 	working      int
+	lastEnded    bool // the last change of working was an end
+	gaps         [gapWindow]time.Duration
+	gapCount     int
 	maxWorking   int
 	draining     bool
 	waiters      map[*waiter]bool
@@ -97,11 +108,17 @@ func (c *coordinator) notify() {
 // begin counts an operation of the instance until the returned func runs.
 func (c *coordinator) begin() (end func()) {
 	c.mu.Lock()
+	now := time.Now()
+	if c.lastEnded {
+		c.gaps[c.gapCount%gapWindow] = now.Sub(c.lastActivity)
+		c.gapCount++
+	}
+	c.lastEnded = false
 	c.working++
 	c.maxWorking = max(c.maxWorking, c.working)
 	// Something new arrived: the run is not at its end.
 	c.draining = false
-	c.lastActivity = time.Now()
+	c.lastActivity = now
 	c.notify()
 	c.mu.Unlock()
 	return func() {
@@ -110,9 +127,20 @@ func (c *coordinator) begin() (end func()) {
 		// Terraform starts the next operation in the freed slot right away:
 		// quiet is measured from here too.
 		c.lastActivity = time.Now()
+		c.lastEnded = true
 		c.notify()
 		c.mu.Unlock()
 	}
+}
+
+// quietPeriod is how long a stall must last before waiters stop waiting;
+// c.mu must be held.
+func (c *coordinator) quietPeriod() time.Duration {
+	longest := time.Duration(0)
+	for _, g := range c.gaps[:min(c.gapCount, gapWindow)] {
+		longest = max(longest, g)
+	}
+	return min(max(gapFactor*longest, minQuiet), maxQuiet)
 }
 
 // vhostOf returns the vhost a key's configuration lives under, when known.
@@ -380,7 +408,7 @@ func cloneAll(items []liveapi.Callback) []liveapi.Callback {
 // removes nor restores them; a create of a configuration that a renamed
 // resource is deleting. It stops waiting when nothing is pending, when half
 // of ctx's time is spent, or when the instance's other work has stalled for
-// quietPeriod. A stall with fewer waiters than the most operations seen at
+// the quiet period. A stall with fewer waiters than the most operations seen at
 // once means Terraform has nothing else to start: every waiter goes. A
 // stall with every slot held by a waiter lets one go, fewest pending
 // records first, and the next stall decides again.
@@ -408,21 +436,24 @@ func (c *coordinator) awaitDeletes(ctx context.Context, deleting bool, pending f
 		}
 		c.mu.Lock()
 		w.pending = n
-		quiet := time.Since(c.lastActivity)
-		if c.working <= len(c.waiters) && quiet >= quietPeriod && len(c.waiters) < c.maxWorking {
+		quiet, period := time.Since(c.lastActivity), c.quietPeriod()
+		stalled := c.working <= len(c.waiters) && quiet >= period
+		if stalled && len(c.waiters) < c.maxWorking {
 			c.draining = true
 		}
-		if c.draining || (c.working <= len(c.waiters) && quiet >= quietPeriod && c.first(w)) {
+		if c.draining || (stalled && c.first(w)) {
 			// From here it is work, not a waiter: the others see no stall
-			// until it ends, unless the run is draining.
+			// until it ends, unless the run is draining. What starts next may
+			// have waited for it, which says nothing of Terraform's pace.
 			delete(c.waiters, w)
+			c.lastEnded = false
 			c.notify()
 			c.mu.Unlock()
 			return
 		}
 		changed := c.changed
 		c.mu.Unlock()
-		timer := time.NewTimer(max(quietPeriod-quiet, quietPeriod/4))
+		timer := time.NewTimer(max(period-quiet, minQuiet/4))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
