@@ -28,13 +28,6 @@ go build -o "${summary}" ./internal/cmd/testsummary || exit 1
 # about a fifth of it. Each process may grow to GOMEMLIMIT before it collects.
 export GOGC=off GOMEMLIMIT=256MiB
 
-checks=()
-if go vet ./...; then
-	checks+=(-check "go vet=pass")
-else
-	checks+=(-check "go vet=fail:see its findings above")
-fi
-
 # gotest FILE ARGS... runs go test -json into FILE; with VERBOSE, the output
 # streams as go test -v prints it.
 gotest() {
@@ -49,37 +42,57 @@ gotest() {
 
 version() { "$1" version 2>/dev/null | sed -n '1s/^Terraform v//p'; }
 
-# The runs and the docs check go side by side, and the two packages that
-# run Terraform the longest start first (go test runs packages in the order
-# given, as many at once as there are cores): the short ones then fill the
-# cores while the longest finishes, instead of delaying both.
-status=0
-runs=("${results}/main.json")
-TF_ACC_TERRAFORM_PATH="${tf}" gotest "${results}/main.json" ./internal/provider ./internal/randomized ./... \
-	-count=1 -parallel "${TEST_PARALLEL}" -timeout "${TEST_TIMEOUT}" &
-main_pid=$!
+# Everything goes side by side: the packages that run Terraform longest
+# (go test runs the packages of one command in the order given, two at
+# once), the other packages, short and mostly waiting, beside them from the
+# start rather than after them, the run with NEW_TERRAFORM_PATH, go vet and
+# the docs check. With VERBOSE, the first streams and the others follow it.
+heavy=(./internal/provider ./internal/randomized ./internal/bench)
+module="$(go list -m)"
+mapfile -t others < <(go list ./... | grep -v -x -F -e "${module}/internal/provider" \
+	-e "${module}/internal/randomized" -e "${module}/internal/bench")
+label=""
+[[ -z "${NEW_TERRAFORM_PATH:-}" ]] || label="terraform $(version "${tf}")="
+runs=("${label}${results}/main.json" "${label}${results}/others.json")
+later=("${results}/others.json")
+flags=(-count=1 -parallel "${TEST_PARALLEL}" -timeout "${TEST_TIMEOUT}")
 
-new_pid=""
+TF_ACC_TERRAFORM_PATH="${tf}" gotest "${results}/main.json" "${heavy[@]}" "${flags[@]}" &
+pids=($!)
+VERBOSE="" TF_ACC_TERRAFORM_PATH="${tf}" gotest "${results}/others.json" "${others[@]}" "${flags[@]}" &
+pids+=($!)
 if [[ -n "${NEW_TERRAFORM_PATH:-}" ]]; then
-	runs=("terraform $(version "${tf}")=${results}/main.json" "terraform $(version "${NEW_TERRAFORM_PATH}")=${results}/new.json")
 	echo "==> test: the tests matching '${NEW_TERRAFORM_TESTS}' also run with NEW_TERRAFORM_PATH=${NEW_TERRAFORM_PATH}"
-	# Its VERBOSE output waits for the main run's, so that neither is cut
-	# into the other.
+	runs+=("terraform $(version "${NEW_TERRAFORM_PATH}")=${results}/new.json")
+	later+=("${results}/new.json")
 	VERBOSE="" TF_ACC_TERRAFORM_PATH="${NEW_TERRAFORM_PATH}" gotest "${results}/new.json" ./internal/provider \
-		-run "${NEW_TERRAFORM_TESTS}" -count=1 -parallel "${TEST_PARALLEL}" -timeout "${TEST_TIMEOUT}" &
-	new_pid=$!
+		-run "${NEW_TERRAFORM_TESTS}" "${flags[@]}" &
+	pids+=($!)
 else
 	echo "==> test: NEW_TERRAFORM_PATH not set: identity and list resources are tested through the protocol only" \
 		"where Terraform $(version "${tf}") is older than 1.12 or 1.14"
 fi
-
+go vet ./... >"${results}/vet.log" 2>&1 &
+vet_pid=$!
 make --no-print-directory docs-check >"${results}/docs-check.log" 2>&1 &
 docs_pid=$!
 
-wait "${main_pid}" || status=$?
-if [[ -n "${new_pid}" ]]; then
-	wait "${new_pid}" || status=$?
-	[[ -z "${VERBOSE:-}" ]] || "${summary}" -echo <"${results}/new.json"
+status=0
+for pid in "${pids[@]}"; do
+	wait "${pid}" || status=$?
+done
+if [[ -n "${VERBOSE:-}" ]]; then
+	for file in "${later[@]}"; do
+		"${summary}" -echo <"${file}"
+	done
+fi
+
+checks=()
+if wait "${vet_pid}"; then
+	checks+=(-check "go vet=pass")
+else
+	cat "${results}/vet.log"
+	checks+=(-check "go vet=fail:see its findings above")
 fi
 
 docs_status=0
