@@ -314,9 +314,11 @@ func notEnvelope(raw []byte, secrets []string) error {
 	return fmt.Errorf("the answer's body was not the Live API's JSON (%d bytes): %q%s", len(raw), quoted, more)
 }
 
-// authKeyValue matches an AuthKeyPrimary member with a non-empty string
-// value, also when the body is cut short inside that value.
-var authKeyValue = regexp.MustCompile(`(?i)("AuthKeyPrimary"\s*:\s*)"(?:[^"\\]|\\.)+"?`)
+// authKeyValue matches a member holding a key or a secret (AuthKeyPrimary,
+// and AuthKeySecond and the like among the fields the provider does not
+// model) with a non-empty string value, also when the body is cut short
+// inside that value.
+var authKeyValue = regexp.MustCompile(`(?i)("[A-Za-z]*(?:key|secret)[A-Za-z]*"\s*:\s*)"(?:[^"\\]|\\.)+"?`)
 
 // redactBody renders a request or answer body for logs and errors with
 // every auth key replaced: DescribeCallback returns them in plain text.

@@ -158,3 +158,17 @@ func TestLogsWithoutOptionalSecretsAreReadable(t *testing.T) {
 		t.Errorf("messages %q, want %q", strings.Join(messages, "|"), want)
 	}
 }
+
+// Answers of an API that keeps settings the provider does not model carry a
+// second key in plain text: logs and errors never show it.
+func TestRedactBodyHidesEveryKey(t *testing.T) {
+	t.Parallel()
+	body := `{"CallbackList":[{"App":"a","AuthKeyPrimary":"first-key","AuthKeySecond":"second-key","RetryTimes":3}]}`
+	got := redactBody([]byte(body))
+	if strings.Contains(got, "first-key") || strings.Contains(got, "second-key") {
+		t.Errorf("redacted body %s shows a key", got)
+	}
+	if !strings.Contains(got, `"RetryTimes":3`) || !strings.Contains(got, `"App":"a"`) {
+		t.Errorf("redacted body %s lost what is not a key", got)
+	}
+}
