@@ -311,16 +311,22 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 	}
 
 	desired := plan.toCallback(keyWO)
-	if _, err := r.client.UpdateCallback(ctx, desired); err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(), err))
-		return
-	}
-	r.coord.wrote(key, desired)
-
 	plan.ID = types.StringValue(key.String())
 	// The creation time is the server's; it is read on the next refresh
 	// rather than with a call per resource now.
 	plan.CreateTime = types.StringNull()
+	if _, err := r.client.UpdateCallback(ctx, desired); err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(), err))
+		if liveapi.IsRetryable(err) {
+			// The write may have landed with its answer lost: keep it in the
+			// state, where a failed create is tainted and replaced by the
+			// next apply, rather than orphan it behind a takeover refusal.
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
+		}
+		return
+	}
+	r.coord.wrote(key, desired)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 }

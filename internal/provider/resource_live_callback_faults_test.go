@@ -277,6 +277,31 @@ func TestAccLiveCallback_retriesExhausted(t *testing.T) {
 	})
 }
 
+// A create whose write lands but whose every answer is lost leaves the
+// configuration in the state (tainted), so that the next apply replaces it
+// instead of refusing it as a configuration Terraform does not manage.
+func TestAccLiveCallback_createAnswerLost(t *testing.T) {
+	t.Parallel()
+	s := newFaultScenario(t, liveemu.Config{})
+	config := strings.Replace(s.config("v1"), "provider \"volcengine\" {", "provider \"volcengine\" {\n  max_retries = 1", 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             s.onlySiblingLeft,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   s.inject("UpdateCallback", liveemu.Fault{Drop: true, AfterApply: true, Times: 4}),
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)Error creating Live callback`),
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: emptyPlanAfterApply,
+				Check:            s.expectExactly("v1"),
+			},
+		},
+	})
+}
+
 // Many configurations applied at Terraform's default parallelism against an
 // account limited below the provider's own rate: the API throttles, the
 // provider retries, and no throttling error reaches the user. With
