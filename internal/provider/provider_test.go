@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -20,9 +19,7 @@ import (
 // command: tests run in parallel, and none may see another's provider
 // value, whatever state it comes to hold.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"volcengine": func() (tfprotov6.ProviderServer, error) {
-		return providerserver.NewProtocol6WithError(New("test")())()
-	},
+	"volcengine": NewProtocol6Server("test"),
 }
 
 // testEmulator is a Live API emulator served over HTTP on loopback for one

@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// NewProtocol6Server returns a constructor of the provider's protocol
+// server: the framework's, with each per-resource request's context let go
+// of when the request ends.
+//
+// The framework keeps the cancel function of every request's context until
+// StopProvider, which Terraform does not send at the end of a command, so
+// each request's context, with its loggers and the gRPC stream below it,
+// stays reachable for the life of the process: about 50 KiB a request, or
+// over 100 MiB for a plan or destroy of 1000 callbacks. The framework is
+// handed a context that forwards to the request's until the call returns
+// and is empty and cancelled after it, so what it keeps is a few hundred
+// bytes a request.
+func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
+	return func() (tfprotov6.ProviderServer, error) {
+		s, err := providerserver.NewProtocol6WithError(New(version)())()
+		if err != nil {
+			return nil, err
+		}
+		return &releasingServer{ProviderServer: s}, nil
+	}
+}
+
+// releasingServer passes the calls that Terraform makes once per resource
+// instance through released; the others, made a few times per process or
+// answered with a stream that is read after the call returns, go to the
+// framework as they are.
+type releasingServer struct {
+	tfprotov6.ProviderServer
+}
+
+func (s *releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return released(ctx, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+func (s *releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return released(ctx, req, s.ProviderServer.UpgradeResourceState)
+}
+
+func (s *releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return released(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+}
+
+func (s *releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return released(ctx, req, s.ProviderServer.ReadResource)
+}
+
+func (s *releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return released(ctx, req, s.ProviderServer.PlanResourceChange)
+}
+
+func (s *releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return released(ctx, req, s.ProviderServer.ApplyResourceChange)
+}
+
+func (s *releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return released(ctx, req, s.ProviderServer.ImportResourceState)
+}
+
+func (s *releasingServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return released(ctx, req, s.ProviderServer.MoveResourceState)
+}
+
+func (s *releasingServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return released(ctx, req, s.ProviderServer.GenerateResourceConfig)
+}
+
+func (s *releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return released(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s *releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return released(ctx, req, s.ProviderServer.ReadDataSource)
+}
+
+// released calls next with a context that is ctx until next returns.
+func released[Req, Resp any](ctx context.Context, req Req, next func(context.Context, Req) (Resp, error)) (Resp, error) {
+	rc := newRequestContext(ctx)
+	defer rc.release()
+	return next(rc, req)
+}
+
+// endedContext is what a requestContext becomes once its request has ended:
+// cancelled, without a deadline or values.
+var endedContext = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
+
+// requestContext is a request's context for as long as the request runs and
+// endedContext after. Work that outlives its request and reads the context
+// later (a scope read shared with other requests) finds no logger there,
+// and logs nothing more.
+type requestContext struct {
+	current atomic.Pointer[heldContext]
+}
+
+type heldContext struct{ context.Context }
+
+func newRequestContext(ctx context.Context) *requestContext {
+	rc := &requestContext{}
+	rc.current.Store(&heldContext{ctx})
+	return rc
+}
+
+func (rc *requestContext) release() { rc.current.Store(&heldContext{endedContext}) }
+
+func (rc *requestContext) ctx() context.Context { return rc.current.Load().Context }
+
+func (rc *requestContext) Deadline() (time.Time, bool) { return rc.ctx().Deadline() }
+
+func (rc *requestContext) Done() <-chan struct{} { return rc.ctx().Done() }
+
+func (rc *requestContext) Err() error { return rc.ctx().Err() }
+
+func (rc *requestContext) Value(key any) any { return rc.ctx().Value(key) }
