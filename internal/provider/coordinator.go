@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,6 +53,11 @@ type coordinator struct {
 	deleting map[callbackKey]int
 	creating map[callbackKey]bool
 	planned  map[callbackKey]bool
+	// destroyPlanned holds the IDs whose destroy this instance has planned;
+	// expected those that a wide delete of this instance may have taken
+	// along and whose own deletes have not run yet.
+	destroyPlanned map[callbackKey]bool
+	expected       map[callbackKey]bool
 	// written is the last configuration this instance wrote, by record, so
 	// that a wide delete can restore it even where the API does not show it
 	// yet.
@@ -72,17 +78,19 @@ type coordinator struct {
 
 func newCoordinator(client *liveapi.Client) *coordinator {
 	return &coordinator{
-		client:       client,
-		domainVhosts: map[string]string{},
-		views:        map[liveapi.Scope]*scopeView{},
-		globals:      map[string]*semaphore.Weighted{},
-		scoped:       map[string]*semaphore.Weighted{},
-		deleting:     map[callbackKey]int{},
-		creating:     map[callbackKey]bool{},
-		planned:      map[callbackKey]bool{},
-		written:      map[recordKey]liveapi.Callback{},
-		waiters:      map[*waiter]bool{},
-		changed:      make(chan struct{}),
+		client:         client,
+		domainVhosts:   map[string]string{},
+		views:          map[liveapi.Scope]*scopeView{},
+		globals:        map[string]*semaphore.Weighted{},
+		scoped:         map[string]*semaphore.Weighted{},
+		deleting:       map[callbackKey]int{},
+		creating:       map[callbackKey]bool{},
+		planned:        map[callbackKey]bool{},
+		destroyPlanned: map[callbackKey]bool{},
+		expected:       map[callbackKey]bool{},
+		written:        map[recordKey]liveapi.Callback{},
+		waiters:        map[*waiter]bool{},
+		changed:        make(chan struct{}),
 	}
 }
 
@@ -225,6 +233,73 @@ func (c *coordinator) plan(k callbackKey) bool {
 	return true
 }
 
+// planDestroy registers an ID whose destroy this instance plans.
+func (c *coordinator) planDestroy(k callbackKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.destroyPlanned[k] = true
+}
+
+// destroysPlannedNear returns the IDs whose destroy this instance has
+// planned and that a delete of k without an app could reach: those of k's
+// message type, under k's vhost or a domain, for a vhost; all of them, for
+// a domain, whose vhost a plan may not know.
+func (c *coordinator) destroysPlannedNear(k callbackKey) []callbackKey {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []callbackKey
+	for p := range c.destroyPlanned {
+		if p == k || p.MessageType != k.MessageType {
+			continue
+		}
+		if k.Domain == "" && p.Domain == "" && p.Vhost != k.Vhost {
+			continue
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b callbackKey) int { return strings.Compare(a.String(), b.String()) })
+	return out
+}
+
+// expectDeletes records IDs whose own deletes this run holds, once a wide
+// delete may take their configurations along.
+func (c *coordinator) expectDeletes(keys []callbackKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, k := range keys {
+		c.expected[k] = true
+	}
+}
+
+// deleteExpected reports whether k's own delete is still to run: a create
+// of k must not go first, or that delete would remove what it wrote.
+func (c *coordinator) deleteExpected(k callbackKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.expected[k]
+}
+
+// wroteMatching reports whether this instance wrote the record it, read
+// under vhost, in this run.
+func (c *coordinator) wroteMatching(it liveapi.Callback, vhost string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for rec := range c.written {
+		if rec.MessageType != it.MessageType {
+			continue
+		}
+		k := callbackKey{Scope: liveapi.Scope{Vhost: rec.Vhost, Domain: rec.Domain}, App: rec.App, MessageType: rec.MessageType}
+		domainVhost := vhost
+		if k.Domain != "" {
+			domainVhost = c.domainVhosts[k.Domain]
+		}
+		if k.matches(it, domainVhost) {
+			return true
+		}
+	}
+	return false
+}
+
 // beginCreate reserves k for one create of this instance.
 func (c *coordinator) beginCreate(k callbackKey) (done func(), ok bool) {
 	c.mu.Lock()
@@ -251,6 +326,7 @@ func (c *coordinator) beginDelete(k callbackKey) (done func()) {
 		if c.deleting[k]--; c.deleting[k] == 0 {
 			delete(c.deleting, k)
 		}
+		delete(c.expected, k)
 		c.notify()
 		c.mu.Unlock()
 	}

@@ -30,12 +30,18 @@ type deleter struct {
 	coord  *coordinator
 }
 
-func (d *deleter) delete(ctx context.Context, key callbackKey) diag.Diagnostics {
+// delete removes key's configuration. planned lists the IDs whose destroy
+// the plan of this delete holds as well (see privateData): a delete without
+// an app may take those along instead of waiting for their own deletes or
+// writing them back, unless this instance has written them since. Their own
+// deletes still call DeleteCallback, since the API may not have reached
+// them.
+func (d *deleter) delete(ctx context.Context, key callbackKey, planned []callbackKey) diag.Diagnostics {
 	defer d.coord.beginDelete(key)()
 	if key.App != "" {
 		return d.deleteApp(ctx, key)
 	}
-	return d.deleteWide(ctx, key)
+	return d.deleteWide(ctx, key, planned)
 }
 
 func (d *deleter) deleteApp(ctx context.Context, key callbackKey) diag.Diagnostics {
@@ -55,7 +61,7 @@ func (d *deleter) deleteApp(ctx context.Context, key callbackKey) diag.Diagnosti
 	return diags
 }
 
-func (d *deleter) deleteWide(ctx context.Context, key callbackKey) diag.Diagnostics {
+func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []callbackKey) diag.Diagnostics {
 	var diags diag.Diagnostics
 	fail := func(err error) diag.Diagnostics {
 		diags.Append(apiErrorDiagnostic("Error deleting Live callback "+key.String(), err))
@@ -74,7 +80,8 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey) diag.Diagnost
 	}
 
 	// Let this run's own deletes in reach go first: then this delete
-	// neither removes nor restores them.
+	// neither removes nor restores them. Those the plan destroys too need
+	// no wait: this delete takes them along.
 	d.coord.awaitDeletes(ctx, true, func() int {
 		items, err := d.coord.view(ctx, liveapi.Scope{Vhost: vhost})
 		if err != nil {
@@ -82,7 +89,7 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey) diag.Diagnost
 		}
 		n := 0
 		for _, it := range items {
-			if it.MessageType == key.MessageType && !key.matches(it, vhost) {
+			if it.MessageType == key.MessageType && !key.matches(it, vhost) && d.plannedAway(it, vhost, planned) == nil {
 				n++
 			}
 		}
@@ -110,7 +117,8 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey) diag.Diagnost
 		return diags
 	}
 
-	keep := d.inReach(key, vhost, before)
+	keep, along := d.inReach(key, vhost, before, planned)
+	d.coord.expectDeletes(along)
 	if bad := unrestorable(keep); len(bad) > 0 {
 		diags.AddError("Live callback not deleted: the delete could remove other configurations",
 			fmt.Sprintf("Deleting %s calls DeleteCallback without an app, which may also remove these configurations "+
@@ -130,8 +138,33 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey) diag.Diagnost
 		return fail(err)
 	}
 	d.coord.deleted(key)
+	if len(along) > 0 {
+		// Their own deletes still run: whether this delete reached them
+		// depends on how the API reads it.
+		tflog.Debug(ctx, "not writing back configurations that the plan destroys too", map[string]any{
+			"id": key.String(), "planned_deletes": fmt.Sprint(along)})
+	}
 	diags.Append(d.restore(ctx, key, in, keep)...)
 	return diags
+}
+
+// plannedAway returns the ID of planned that names the record it, read
+// under vhost, when this instance has not written that record in this run:
+// the plan destroys it, so a delete may take it along. Otherwise nil.
+func (d *deleter) plannedAway(it liveapi.Callback, vhost string, planned []callbackKey) *callbackKey {
+	for i, p := range planned {
+		domainVhost := vhost
+		if p.Domain != "" {
+			domainVhost = d.coord.vhostOf(p)
+		}
+		if p.matches(it, domainVhost) {
+			if d.coord.wroteMatching(it, vhost) {
+				return nil
+			}
+			return &planned[i]
+		}
+	}
+	return nil
 }
 
 // vhostOf returns the vhost whose records a delete of key could reach: the
@@ -159,8 +192,9 @@ func (d *deleter) vhostOf(ctx context.Context, key callbackKey) (string, error) 
 // inReach returns what a delete of key could remove besides its target, as
 // last known: every record read under the vhost with the message type, and
 // every record this instance wrote there that the API may not show yet,
-// less whatever this run is deleting itself.
-func (d *deleter) inReach(key callbackKey, vhost string, before []liveapi.Callback) []liveapi.Callback {
+// less whatever this run is deleting itself. Of those, the records that
+// planned names are returned apart, as along: the delete takes them.
+func (d *deleter) inReach(key callbackKey, vhost string, before []liveapi.Callback, planned []callbackKey) (keep []liveapi.Callback, along []callbackKey) {
 	byRecord := map[recordKey]liveapi.Callback{}
 	var order []recordKey
 	add := func(it liveapi.Callback) {
@@ -182,15 +216,18 @@ func (d *deleter) inReach(key callbackKey, vhost string, before []liveapi.Callba
 		}
 		add(it)
 	}
-	var out []liveapi.Callback
 	for _, rec := range order {
 		it := byRecord[rec]
 		if key.matches(it, vhost) || d.coord.beingDeleted(it) {
 			continue
 		}
-		out = append(out, it)
+		if p := d.plannedAway(it, vhost, planned); p != nil {
+			along = append(along, *p)
+			continue
+		}
+		keep = append(keep, it)
 	}
-	return out
+	return keep, along
 }
 
 // restore writes back each record of keep that the delete removed, exactly

@@ -88,7 +88,7 @@ func without(cbs []liveemu.Callback, drop func(liveemu.Callback) bool) []liveemu
 func runDelete(t *testing.T, emu *testEmulator, k callbackKey) diag.Diagnostics {
 	t.Helper()
 	data := newProviderData(emu.client(t))
-	return data.deleter.delete(context.Background(), k)
+	return data.deleter.delete(context.Background(), k, nil)
 }
 
 func TestDeleteVhostWideUnderEveryReading(t *testing.T) {
@@ -218,7 +218,7 @@ func TestDeleteWideSkipsWhatTheRunDeletes(t *testing.T) {
 	// Nothing else is working in this instance, so the delete does not
 	// wait for "going" to be deleted first.
 	emu.ResetCounters()
-	diags := data.deleter.delete(context.Background(), pushKey)
+	diags := data.deleter.delete(context.Background(), pushKey, nil)
 	if diags.HasError() {
 		t.Fatalf("delete failed: %v", diags)
 	}
@@ -255,10 +255,10 @@ func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
 	result := make(chan diag.Diagnostics)
 	go func() {
 		defer data.coord.begin()()
-		result <- data.deleter.delete(ctx, pushKey)
+		result <- data.deleter.delete(ctx, pushKey, nil)
 	}()
 	for _, app := range []string{"a", "b"} {
-		if diags := data.deleter.delete(ctx, callbackKey{Scope: liveapi.Scope{Vhost: vhost}, App: app, MessageType: "push"}); diags.HasError() {
+		if diags := data.deleter.delete(ctx, callbackKey{Scope: liveapi.Scope{Vhost: vhost}, App: app, MessageType: "push"}, nil); diags.HasError() {
 			t.Fatal(diags)
 		}
 	}

@@ -12,9 +12,13 @@ const privateKey = "live_callback"
 
 // privateData is what the resource keeps in private state, out of plan
 // output: the settings it does not model, as last read, which an update
-// must send back since UpdateCallback replaces the whole configuration.
+// must send back since UpdateCallback replaces the whole configuration;
+// and, in the plan of a delete without an app only, the IDs of the same
+// message type whose destroy the same plan holds, so that the delete may
+// take them along rather than wait for them or write them back.
 type privateData struct {
-	Extra map[string]json.RawMessage `json:"extra,omitempty"`
+	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
+	PlannedDeletes []string                   `json:"planned_deletes,omitempty"`
 }
 
 // privateState is the part of the framework's private state API used here.

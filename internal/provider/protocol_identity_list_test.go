@@ -190,6 +190,14 @@ func diagnosticsText(diags []*tfprotov6.Diagnostic) string {
 // create plans and applies a new resource, as terraform apply does.
 func (p *protoProvider) create(config map[string]tftypes.Value) *tfprotov6.ApplyResourceChangeResponse {
 	p.t.Helper()
+	apply := p.tryCreate(config)
+	failOnDiagnostics(p.t, "ApplyResourceChange", apply.Diagnostics)
+	return apply
+}
+
+// tryCreate is create, leaving the apply's diagnostics to the caller.
+func (p *protoProvider) tryCreate(config map[string]tftypes.Value) *tfprotov6.ApplyResourceChangeResponse {
+	p.t.Helper()
 	ctx := context.Background()
 	cfg := objectOf(p.resourceType, config)
 	null := p.dynamic(p.resourceType, tftypes.NewValue(p.resourceType, nil))
@@ -207,7 +215,6 @@ func (p *protoProvider) create(config map[string]tftypes.Value) *tfprotov6.Apply
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	failOnDiagnostics(p.t, "ApplyResourceChange", apply.Diagnostics)
 	return apply
 }
 

@@ -214,8 +214,19 @@ func (r *liveCallbackResource) Configure(_ context.Context, req resource.Configu
 // are known, since it is derived from them alone, and refuses a second
 // resource of the same run that declares the same configuration.
 func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.coord != nil {
+		defer r.coord.begin()()
+	}
 	if req.Plan.Raw.IsNull() {
+		r.planDestroy(ctx, req, resp)
 		return
+	}
+	// What a destroy plan noted is for that plan's delete alone.
+	if resp.Private != nil {
+		if priv, diags := loadPrivate(ctx, resp.Private); !diags.HasError() && len(priv.PlannedDeletes) > 0 {
+			priv.PlannedDeletes = nil
+			resp.Diagnostics.Append(savePrivate(ctx, resp.Private, priv)...)
+		}
 	}
 	var plan liveCallbackModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -271,6 +282,25 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	defer done()
+
+	// A delete without an app of this run may have taken along the
+	// configuration of a resource renamed without a moved block, whose own
+	// delete is still to run: that delete must go first.
+	if r.coord.deleteExpected(key) {
+		r.coord.awaitDeletes(ctx, false, func() int {
+			if r.coord.deleteExpected(key) {
+				return 1
+			}
+			return 0
+		})
+		if r.coord.deleteExpected(key) {
+			resp.Diagnostics.AddError("Live callback not created yet",
+				fmt.Sprintf("This run also destroys %s under another resource address, and that delete has not run "+
+					"yet; creating it first would let that delete remove it. Declare the rename with a moved block, or "+
+					"apply again once the other resource is destroyed.", key))
+			return
+		}
+	}
 
 	// UpdateCallback would silently replace an existing configuration: look
 	// first, in the scope's shared answer rather than with a call of our own.
@@ -419,6 +449,41 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 }
 
+// planDestroy notes the destroy of a configuration for the other plans of
+// this instance. A configuration without an app is deleted by a
+// DeleteCallback that may reach every configuration of its message type
+// under the vhost: its plan waits until this instance has planned
+// everything else, then notes in its private state which of those the plan
+// destroys too. Its delete then takes them along, rather than waiting for
+// their own deletes, which Terraform may not start while the deletes
+// without an app fill its parallelism, or writing them back.
+func (r *liveCallbackResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.coord == nil || req.State.Raw.IsNull() {
+		return
+	}
+	var prior liveCallbackModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key := prior.key()
+	r.coord.planDestroy(key)
+	if key.App != "" || resp.Private == nil {
+		return
+	}
+	r.coord.awaitDeletes(ctx, true, func() int { return 1 })
+	priv, diags := loadPrivate(ctx, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	priv.PlannedDeletes = nil
+	for _, k := range r.coord.destroysPlannedNear(key) {
+		priv.PlannedDeletes = append(priv.PlannedDeletes, k.String())
+	}
+	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, priv)...)
+}
+
 func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	defer r.coord.begin()()
 	var state liveCallbackModel
@@ -432,7 +497,25 @@ func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	defer cancel()
-	resp.Diagnostics.Append(r.deleter.delete(ctx, state.key())...)
+	// The plan's private state names what the same plan destroys; it is
+	// not kept past this delete, should the delete fail and the resource
+	// stay.
+	priv, diags := loadPrivate(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	var planned []callbackKey
+	for _, id := range priv.PlannedDeletes {
+		if k, err := parseCallbackID(id); err == nil {
+			planned = append(planned, k)
+		}
+	}
+	if len(priv.PlannedDeletes) > 0 && resp.Private != nil {
+		priv.PlannedDeletes = nil
+		resp.Diagnostics.Append(savePrivate(ctx, resp.Private, priv)...)
+	}
+	resp.Diagnostics.Append(r.deleter.delete(ctx, state.key(), planned)...)
 }
 
 func (r *liveCallbackResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -1,0 +1,226 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
+)
+
+// managedCallback is one resource as its state and private state stand
+// after create.
+type managedCallback struct {
+	name    string
+	state   *tfprotov6.DynamicValue
+	private []byte
+}
+
+// planDestroy plans the destroy of m, as terraform destroy does, and returns
+// the planned private state.
+func (p *protoProvider) planDestroy(m managedCallback) []byte {
+	p.t.Helper()
+	null := p.dynamic(p.resourceType, tftypes.NewValue(p.resourceType, nil))
+	resp, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: callbackType, PriorState: m.state, ProposedNewState: null, Config: null, PriorPrivate: m.private,
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	failOnDiagnostics(p.t, "PlanResourceChange (destroy of "+m.name+")", resp.Diagnostics)
+	return resp.PlannedPrivate
+}
+
+// applyDestroy applies a planned destroy of m.
+func (p *protoProvider) applyDestroy(m managedCallback, plannedPrivate []byte) *tfprotov6.ApplyResourceChangeResponse {
+	p.t.Helper()
+	null := p.dynamic(p.resourceType, tftypes.NewValue(p.resourceType, nil))
+	resp, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: callbackType, PriorState: m.state, PlannedState: null, Config: null, PlannedPrivate: plannedPrivate,
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	failOnDiagnostics(p.t, "ApplyResourceChange (destroy of "+m.name+")", resp.Diagnostics)
+	return resp
+}
+
+// TestProtocolDestroyPlanTakesPlannedAlong follows terraform destroy
+// through its three provider instances (create, plan, apply) for a
+// vhost-wide configuration, three apps' and one app's configuration made
+// outside Terraform, all of one message type. When the vhost-wide
+// configuration's destroy is planned after the apps', its delete takes the
+// apps along: nothing is written back but the unmanaged configuration (the
+// apps' own deletes still call DeleteCallback, which finds them gone).
+// Planned first, it knows of nothing else the plan destroys, and writes
+// back what its delete removed besides the unmanaged configuration, as it
+// always has.
+func TestProtocolDestroyPlanTakesPlannedAlong(t *testing.T) {
+	t.Parallel()
+	urls := details("https://hooks.example.com/destroy", "")
+	for _, tc := range []struct {
+		name                   string
+		wideFirst              bool
+		wantRestores, appCalls int
+	}{
+		{name: "vhost-wide planned last", wantRestores: 1, appCalls: 3},
+		{name: "vhost-wide planned first", wideFirst: true, wantRestores: 4, appCalls: 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			emu := newTestEmulator(t)
+			unmanaged := liveemu.Callback{Vhost: vhost, App: "console", MessageType: "push",
+				CallbackDetailList: []liveemu.CallbackDetail{{URL: "https://hooks.example.com/console", CallbackType: "HTTP"}}}
+			if err := emu.Put(unmanaged); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := emu.Get(vhost, "console", "push")
+
+			creator := newProtoProvider(t, emu)
+			var apps []managedCallback
+			for _, app := range []string{"a1", "a2", "a3"} {
+				created := creator.create(map[string]tftypes.Value{"vhost": str(vhost), "app": str(app), "message_type": str("push"),
+					"callback_detail_list": urls})
+				apps = append(apps, managedCallback{name: app, state: created.NewState, private: created.Private})
+			}
+			created := creator.create(map[string]tftypes.Value{"vhost": str(vhost), "message_type": str("push"),
+				"callback_detail_list": urls})
+			wide := managedCallback{name: "vhost-wide", state: created.NewState, private: created.Private}
+
+			planner := newProtoProvider(t, emu)
+			planned := map[string][]byte{}
+			if tc.wideFirst {
+				planned[wide.name] = planner.planDestroy(wide)
+			}
+			for _, app := range apps {
+				planned[app.name] = planner.planDestroy(app)
+			}
+			if !tc.wideFirst {
+				planned[wide.name] = planner.planDestroy(wide)
+			}
+
+			applier := newProtoProvider(t, emu)
+			emu.ResetCounters()
+			applier.applyDestroy(wide, planned[wide.name])
+			if got := emu.Calls("UpdateCallback"); got != tc.wantRestores {
+				t.Errorf("the vhost-wide delete wrote back %d configurations, want %d", got, tc.wantRestores)
+			}
+			emu.ResetCounters()
+			for _, app := range apps {
+				applier.applyDestroy(app, planned[app.name])
+			}
+			if got := emu.Calls("DeleteCallback"); got != tc.appCalls {
+				t.Errorf("the apps' deletes made %d DeleteCallback calls, want %d", got, tc.appCalls)
+			}
+
+			for _, app := range []string{"a1", "a2", "a3", ""} {
+				if c, ok := emu.Get(vhost, app, "push"); ok {
+					t.Errorf("after destroy, %q is still stored: %+v", app, c)
+				}
+			}
+			after, ok := emu.Get(vhost, "console", "push")
+			after.CreateTime = before.CreateTime
+			if !ok || !reflect.DeepEqual(after, before) {
+				t.Errorf("the configuration made outside Terraform changed:\n before %+v\n after  %+v (stored: %v)", before, after, ok)
+			}
+		})
+	}
+}
+
+// TestProtocolDestroyPlanKeepsWhatThisRunWrote covers a resource renamed
+// without a moved block in the same apply as a vhost-wide configuration's
+// destroy: the plan destroys the app's configuration under the old name and
+// creates it under the new one. Once the new one has written it, the
+// vhost-wide delete writes it back rather than take it along.
+func TestProtocolDestroyPlanKeepsWhatThisRunWrote(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t)
+	urls := details("https://hooks.example.com/rename", "")
+	app := map[string]tftypes.Value{"vhost": str(vhost), "app": str("a1"), "message_type": str("push"), "callback_detail_list": urls}
+
+	creator := newProtoProvider(t, emu)
+	created := creator.create(app)
+	old := managedCallback{name: "old a1", state: created.NewState, private: created.Private}
+	created = creator.create(map[string]tftypes.Value{"vhost": str(vhost), "message_type": str("push"), "callback_detail_list": urls})
+	wide := managedCallback{name: "vhost-wide", state: created.NewState, private: created.Private}
+
+	planner := newProtoProvider(t, emu)
+	oldPlan := planner.planDestroy(old)
+	widePlan := planner.planDestroy(wide)
+
+	applier := newProtoProvider(t, emu)
+	applier.applyDestroy(old, oldPlan)
+	applier.create(app)
+	emu.ResetCounters()
+	applier.applyDestroy(wide, widePlan)
+	if got := emu.Calls("UpdateCallback"); got != 1 {
+		t.Errorf("the vhost-wide delete wrote back %d configurations, want 1 (the renamed resource's)", got)
+	}
+	if _, ok := emu.Get(vhost, "a1", "push"); !ok {
+		t.Error("the renamed resource's configuration is gone after the vhost-wide delete")
+	}
+	if _, ok := emu.Get(vhost, "", "push"); ok {
+		t.Error("the vhost-wide configuration is still stored")
+	}
+}
+
+// TestProtocolDestroyPlanRenameWaitsForOldDelete: when a vhost-wide delete
+// has taken along the configuration of a resource renamed without a moved
+// block, the new resource's create must not write it before the old
+// resource's delete has run, or that delete would remove it. The create
+// waits for that delete, and is refused if it does not come.
+func TestProtocolDestroyPlanRenameWaitsForOldDelete(t *testing.T) {
+	t.Parallel()
+	for _, oldDeleteComes := range []bool{false, true} {
+		t.Run(fmt.Sprintf("old delete comes=%v", oldDeleteComes), func(t *testing.T) {
+			t.Parallel()
+			emu := newTestEmulator(t)
+			urls := details("https://hooks.example.com/rename", "")
+			app := map[string]tftypes.Value{"vhost": str(vhost), "app": str("a1"), "message_type": str("push"), "callback_detail_list": urls}
+
+			creator := newProtoProvider(t, emu)
+			created := creator.create(app)
+			old := managedCallback{name: "old a1", state: created.NewState, private: created.Private}
+			created = creator.create(map[string]tftypes.Value{"vhost": str(vhost), "message_type": str("push"), "callback_detail_list": urls})
+			wide := managedCallback{name: "vhost-wide", state: created.NewState, private: created.Private}
+
+			planner := newProtoProvider(t, emu)
+			oldPlan := planner.planDestroy(old)
+			widePlan := planner.planDestroy(wide)
+
+			applier := newProtoProvider(t, emu)
+			applier.applyDestroy(wide, widePlan)
+			if _, ok := emu.Get(vhost, "a1", "push"); ok {
+				t.Fatal("the vhost-wide delete did not take the planned app's configuration along; this test needs it to")
+			}
+			deleted := make(chan struct{})
+			if oldDeleteComes {
+				go func() {
+					defer close(deleted)
+					// Well within the quiet period that the waiting create allows.
+					time.Sleep(50 * time.Millisecond)
+					applier.applyDestroy(old, oldPlan)
+				}()
+			}
+			resp := applier.tryCreate(app)
+			if !oldDeleteComes {
+				if !strings.Contains(diagnosticsText(resp.Diagnostics), "not created yet") {
+					t.Fatalf("creating the renamed resource with the old one's delete still to run: want it refused, got:\n%s",
+						diagnosticsText(resp.Diagnostics))
+				}
+				return
+			}
+			<-deleted
+			failOnDiagnostics(t, "ApplyResourceChange (create of the renamed resource)", resp.Diagnostics)
+			if _, ok := emu.Get(vhost, "a1", "push"); !ok {
+				t.Error("the renamed resource's configuration is missing: the old resource's delete ran after its create")
+			}
+		})
+	}
+}
