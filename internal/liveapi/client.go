@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/volcengine/volc-sdk-golang/base"
 	live "github.com/volcengine/volc-sdk-golang/service/live/v20230101"
@@ -186,11 +188,13 @@ func parseEndpoint(raw string) (scheme, host string, err error) {
 
 // The gateway limits requests per account, so every Client of the process
 // that reaches the same endpoint with the same access key draws from one
-// limiter, whichever provider configuration created it.
+// limiter, whichever provider configuration created it. The registry holds
+// limiters weakly: once no Client uses one, a new Client starts afresh
+// rather than inherit the rate of one long gone.
 var limiters = struct {
 	sync.Mutex
-	byKey map[string]*rate.Limiter
-}{byKey: map[string]*rate.Limiter{}}
+	byKey map[string]weak.Pointer[rate.Limiter]
+}{byKey: map[string]weak.Pointer[rate.Limiter]{}}
 
 // sharedLimiter keeps the lowest rate any Client asked for: a lower setting
 // is usually there because other tools share the account, and a provider
@@ -199,7 +203,7 @@ func sharedLimiter(endpoint, accessKey string, rps float64) *rate.Limiter {
 	key := endpoint + "\x00" + accessKey
 	limiters.Lock()
 	defer limiters.Unlock()
-	if l, ok := limiters.byKey[key]; ok {
+	if l := limiters.byKey[key].Value(); l != nil {
 		if rate.Limit(rps) < l.Limit() {
 			l.SetLimit(rate.Limit(rps))
 		}
@@ -208,7 +212,14 @@ func sharedLimiter(endpoint, accessKey string, rps float64) *rate.Limiter {
 	// Burst 1 spaces requests evenly: a burst would be spent in the first
 	// instant of a gateway window and then be refused.
 	l := rate.NewLimiter(rate.Limit(rps), 1)
-	limiters.byKey[key] = l
+	limiters.byKey[key] = weak.Make(l)
+	runtime.AddCleanup(l, func(key string) {
+		limiters.Lock()
+		defer limiters.Unlock()
+		if limiters.byKey[key].Value() == nil {
+			delete(limiters.byKey, key)
+		}
+	}, key)
 	return l
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -164,6 +165,32 @@ func TestSharedLimiter(t *testing.T) {
 	newTestClient(t, base)
 	if got := a.limiter.Limit(); got != rate.Limit(2) {
 		t.Errorf("shared limit = %v after New asked for 5 again, want 2 kept", got)
+	}
+}
+
+// A limiter outlives no Client: a Client made after every earlier one of
+// its endpoint and access key is gone takes its own rate, not theirs (tests
+// of the process reuse loopback ports).
+func TestLimiterForgottenWithItsClients(t *testing.T) {
+	t.Parallel()
+	cfg := Config{AccessKey: "AK-forgotten", SecretKey: "SK", Endpoint: "http://forgotten.invalid", RequestsPerSecond: 1}
+	func() {
+		c, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.limiter.Limit(); got != rate.Limit(1) {
+			t.Fatalf("limit = %v, want 1", got)
+		}
+	}()
+	runtime.GC()
+	cfg.RequestsPerSecond = 10
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.limiter.Limit(); got != rate.Limit(10) {
+		t.Errorf("limit = %v once the slower Client is gone, want 10", got)
 	}
 }
 
