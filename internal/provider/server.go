@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -27,8 +28,22 @@ func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error)
 		if err != nil {
 			return nil, err
 		}
-		return &releasingServer{ProviderServer: s}, nil
+		fs, ok := s.(frameworkServer)
+		if !ok {
+			return nil, fmt.Errorf("the framework's protocol server %T lacks list resources, actions or state stores", s)
+		}
+		return &releasingServer{frameworkServer: fs}, nil
 	}
+}
+
+// frameworkServer is every protocol interface that the framework's server
+// implements and that Terraform's server looks for: a wrapper that hid one
+// would turn list resources (terraform query) off.
+type frameworkServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
 // releasingServer passes the calls that Terraform makes once per resource
@@ -36,51 +51,51 @@ func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error)
 // answered with a stream that is read after the call returns, go to the
 // framework as they are.
 type releasingServer struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 }
 
 func (s *releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return released(ctx, req, s.frameworkServer.ValidateResourceConfig)
 }
 
 func (s *releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return released(ctx, req, s.frameworkServer.UpgradeResourceState)
 }
 
 func (s *releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return released(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+	return released(ctx, req, s.frameworkServer.UpgradeResourceIdentity)
 }
 
 func (s *releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return released(ctx, req, s.ProviderServer.ReadResource)
+	return released(ctx, req, s.frameworkServer.ReadResource)
 }
 
 func (s *releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServer.PlanResourceChange)
+	return released(ctx, req, s.frameworkServer.PlanResourceChange)
 }
 
 func (s *releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return released(ctx, req, s.frameworkServer.ApplyResourceChange)
 }
 
 func (s *releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServer.ImportResourceState)
+	return released(ctx, req, s.frameworkServer.ImportResourceState)
 }
 
 func (s *releasingServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServer.MoveResourceState)
+	return released(ctx, req, s.frameworkServer.MoveResourceState)
 }
 
 func (s *releasingServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServer.GenerateResourceConfig)
+	return released(ctx, req, s.frameworkServer.GenerateResourceConfig)
 }
 
 func (s *releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return released(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
 }
 
 func (s *releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return released(ctx, req, s.ProviderServer.ReadDataSource)
+	return released(ctx, req, s.frameworkServer.ReadDataSource)
 }
 
 // released calls next with a context that is ctx until next returns.

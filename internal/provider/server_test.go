@@ -135,3 +135,35 @@ func TestRequestContext(t *testing.T) {
 		t.Error("after the request, Done is not closed")
 	}
 }
+
+// TestServerKeepsTheFrameworksInterfaces: Terraform's server asks the
+// provider's for each optional part of the protocol by type; the wrapper
+// must offer every one the framework's server does.
+func TestServerKeepsTheFrameworksInterfaces(t *testing.T) {
+	plain, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := NewProtocol6Server("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, has := range map[string]func(tfprotov6.ProviderServer) bool{
+		"ProviderServerWithListResource": func(s tfprotov6.ProviderServer) bool {
+			_, ok := s.(tfprotov6.ProviderServerWithListResource)
+			return ok
+		},
+		"ProviderServerWithActions": func(s tfprotov6.ProviderServer) bool {
+			_, ok := s.(tfprotov6.ProviderServerWithActions)
+			return ok
+		},
+		"ProviderServerWithStateStores": func(s tfprotov6.ProviderServer) bool {
+			_, ok := s.(tfprotov6.ProviderServerWithStateStores)
+			return ok
+		},
+	} {
+		if has(plain) != has(server) {
+			t.Errorf("%s: the framework's server %v, the provider's %v", name, has(plain), has(server))
+		}
+	}
+}
