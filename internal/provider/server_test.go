@@ -149,16 +149,16 @@ func TestServerKeepsTheFrameworksInterfaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, has := range map[string]func(tfprotov6.ProviderServer) bool{
-		"ProviderServerWithListResource": func(s tfprotov6.ProviderServer) bool {
-			_, ok := s.(tfprotov6.ProviderServerWithListResource)
+		"ListResourceServer": func(s tfprotov6.ProviderServer) bool {
+			_, ok := s.(tfprotov6.ListResourceServer)
 			return ok
 		},
-		"ProviderServerWithActions": func(s tfprotov6.ProviderServer) bool {
-			_, ok := s.(tfprotov6.ProviderServerWithActions)
+		"ActionServer": func(s tfprotov6.ProviderServer) bool {
+			_, ok := s.(tfprotov6.ActionServer)
 			return ok
 		},
-		"ProviderServerWithStateStores": func(s tfprotov6.ProviderServer) bool {
-			_, ok := s.(tfprotov6.ProviderServerWithStateStores)
+		"StateStoreServer": func(s tfprotov6.ProviderServer) bool {
+			_, ok := s.(tfprotov6.StateStoreServer)
 			return ok
 		},
 	} {
