@@ -189,12 +189,14 @@ func (r *run) run() {
 	before := r.unmanagedNow()
 	r.logf("unmanaged: %d, managed: %d", len(r.unmanaged), len(managed))
 
-	r.apply("create", managed)
+	// The mixed apply's counts show whether create converged: a resource it
+	// left differing from its configuration would be changed there too.
+	r.apply("create", managed, &changes{add: len(managed)}, false)
 	if now := r.unmanagedNow(); !reflect.DeepEqual(before, now) {
 		r.fail("creating changed configurations made outside Terraform:\n before %+v\n after  %+v", before, now)
 	}
-	managed = r.mix(managed)
-	r.apply("mixed", managed)
+	managed, want := r.mix(managed)
+	r.apply("mixed", managed, &want, true)
 	r.expectUnmanaged(before)
 
 	if len(managed) > 1 && r.rng.IntN(2) == 0 {
@@ -226,8 +228,9 @@ func (r *run) newResource(k key) resourceSpec {
 // one resource gives up is not taken by another in the same apply: that is
 // a rename, which needs a moved block (without one, the create may run
 // before the delete and is refused as a takeover).
-func (r *run) mix(managed []resourceSpec) []resourceSpec {
+func (r *run) mix(managed []resourceSpec) ([]resourceSpec, changes) {
 	var next, released []resourceSpec
+	var want changes
 	defer func() {
 		for _, m := range released {
 			r.free = append(r.free, m.Key)
@@ -237,9 +240,11 @@ func (r *run) mix(managed []resourceSpec) []resourceSpec {
 		switch r.rng.IntN(8) {
 		case 0, 1:
 			released = append(released, m)
+			want.destroy++
 			r.logf("remove %s %s", m.Name, m.Key)
 		case 2, 3:
 			m.settings = r.randomSettings(m.Key)
+			want.change++ // at most: the new settings may be the old ones
 			r.logf("update %s %s", m.Name, m.Key)
 			next = append(next, m)
 		case 4:
@@ -253,6 +258,8 @@ func (r *run) mix(managed []resourceSpec) []resourceSpec {
 			m.Key = r.free[i]
 			r.free = slices.Delete(r.free, i, i+1)
 			m.settings = r.randomSettings(m.Key)
+			want.add++
+			want.destroy++
 			r.logf("replace %s %s -> %s", m.Name, old, m.Key)
 			next = append(next, m)
 		default:
@@ -264,10 +271,11 @@ func (r *run) mix(managed []resourceSpec) []resourceSpec {
 		k := r.free[0]
 		r.free = r.free[1:]
 		m := r.newResource(k)
+		want.add++
 		r.logf("add %s %s", m.Name, m.Key)
 		next = append(next, m)
 	}
-	return next
+	return next, want
 }
 
 func (r *run) consoleMade(k key) liveemu.Callback {
@@ -387,26 +395,56 @@ func (r *run) injectFaults(n int) {
 
 var inconsistent = regexp.MustCompile(`(?i)inconsistent result|Error:`)
 
-func (r *run) apply(phase string, managed []resourceSpec) {
+// changes are what an apply must report: exactly add and destroy, at most
+// change.
+type changes struct{ add, change, destroy int }
+
+var applyComplete = regexp.MustCompile(`Apply complete! Resources: (?:\d+ imported, )?(\d+) added, (\d+) changed, (\d+) destroyed`)
+
+// apply writes managed as the configuration and applies it; want, when set,
+// holds the apply to its counts, and planAfter checks that a plan made right
+// after it is empty.
+func (r *run) apply(phase string, managed []resourceSpec, want *changes, planAfter bool) {
 	r.t.Helper()
 	if err := r.ws.WriteConfig(r.config(managed)); err != nil {
 		r.t.Fatal(err)
 	}
-	r.terraform(phase, "apply", "-auto-approve", r.parallelism())
+	out := r.terraform(phase, "apply", "-auto-approve", r.parallelism())
 	r.expectManaged(managed, nil)
+	if want != nil {
+		m := applyComplete.FindStringSubmatch(out)
+		if m == nil {
+			r.fail("terraform apply (%s) reported no counts:\n%s", phase, out)
+		}
+		got := changes{add: atoi(m[1]), change: atoi(m[2]), destroy: atoi(m[3])}
+		if got.add != want.add || got.destroy != want.destroy || got.change > want.change {
+			r.fail("terraform apply (%s) reported %+v, want %d added, at most %d changed, %d destroyed:\n%s",
+				phase, got, want.add, want.change, want.destroy, out)
+		}
+	}
 	r.emu.ClearFaults()
+	if !planAfter {
+		return
+	}
 	out, code := r.terraformCode("plan after "+phase, "plan", "-detailed-exitcode")
 	if code != 0 {
 		r.fail("the plan after %s is not empty (exit %d):\n%s", phase, code, out)
 	}
 }
 
-func (r *run) terraform(phase string, args ...string) {
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func (r *run) terraform(phase string, args ...string) string {
 	r.t.Helper()
 	r.injectFaults(len(r.unmanaged) + 20)
-	if out, code := r.terraformCode(phase, args...); code != 0 || inconsistent.MatchString(out) {
+	out, code := r.terraformCode(phase, args...)
+	if code != 0 || inconsistent.MatchString(out) {
 		r.fail("terraform %s exited %d:\n%s", strings.Join(args, " "), code, out)
 	}
+	return out
 }
 
 func (r *run) terraformCode(phase string, args ...string) (string, int) {

@@ -84,9 +84,9 @@ func (r *run) sequence(first []resourceSpec, second func([]resourceSpec) []resou
 		r.fail("seeding: %v", err)
 	}
 	before := r.unmanagedNow()
-	r.apply("first", first)
+	r.apply("first", first, nil, true)
 	next := second(first)
-	r.apply("second", next)
+	r.apply("second", next, nil, true)
 	r.expectUnmanaged(before)
 	r.terraform("destroy", "destroy", "-auto-approve", r.parallelism())
 	r.expectManaged(nil, next)
