@@ -26,6 +26,10 @@ const lockWeight = 1 << 30
 // start, within [minQuiet, maxQuiet].
 const (
 	minQuiet  = 300 * time.Millisecond
+	// planQuiet is the least for a plan's wait (awaitPlans): plans make no
+	// API calls, so Terraform starts the next one within milliseconds, and
+	// waiting too little only costs the delete some waiting of its own.
+	planQuiet = 100 * time.Millisecond
 	maxQuiet  = 10 * time.Second
 	gapFactor = 4
 	gapWindow = 64
@@ -143,12 +147,12 @@ func (c *coordinator) begin() (end func()) {
 
 // quietPeriod is how long a stall must last before waiters stop waiting;
 // c.mu must be held.
-func (c *coordinator) quietPeriod() time.Duration {
+func (c *coordinator) quietPeriod(least time.Duration) time.Duration {
 	longest := time.Duration(0)
 	for _, g := range c.gaps[:min(c.gapCount, gapWindow)] {
 		longest = max(longest, g)
 	}
-	return min(max(gapFactor*longest, minQuiet), maxQuiet)
+	return min(max(gapFactor*longest, least), maxQuiet)
 }
 
 // vhostOf returns the vhost a key's configuration lives under, when known.
@@ -489,6 +493,16 @@ func cloneAll(items []liveapi.Callback) []liveapi.Callback {
 // stall with every slot held by a waiter lets one go, fewest pending
 // records first, and the next stall decides again.
 func (c *coordinator) awaitDeletes(ctx context.Context, deleting bool, pending func() int) {
+	c.await(ctx, deleting, minQuiet, pending)
+}
+
+// awaitPlans holds a plan back until the instance has planned everything
+// else Terraform had to plan, by the same rules as awaitDeletes.
+func (c *coordinator) awaitPlans(ctx context.Context) {
+	c.await(ctx, true, planQuiet, func() int { return 1 })
+}
+
+func (c *coordinator) await(ctx context.Context, deleting bool, least time.Duration, pending func() int) {
 	giveUp := time.Now().Add(time.Hour)
 	if deadline, ok := ctx.Deadline(); ok {
 		giveUp = time.Now().Add(time.Until(deadline) / 2)
@@ -512,7 +526,7 @@ func (c *coordinator) awaitDeletes(ctx context.Context, deleting bool, pending f
 		}
 		c.mu.Lock()
 		w.pending = n
-		quiet, period := time.Since(c.lastActivity), c.quietPeriod()
+		quiet, period := time.Since(c.lastActivity), c.quietPeriod(least)
 		stalled := c.working <= len(c.waiters) && quiet >= period
 		if stalled && len(c.waiters) < c.maxWorking {
 			c.draining = true
@@ -529,7 +543,7 @@ func (c *coordinator) awaitDeletes(ctx context.Context, deleting bool, pending f
 		}
 		changed := c.changed
 		c.mu.Unlock()
-		timer := time.NewTimer(max(period-quiet, minQuiet/4))
+		timer := time.NewTimer(max(period-quiet, least/4))
 		select {
 		case <-ctx.Done():
 			timer.Stop()

@@ -22,7 +22,7 @@ func TestCoordinatorQuietPeriodFollowsTerraformsPace(t *testing.T) {
 			c.gaps[c.gapCount%gapWindow] = g
 			c.gapCount++
 		}
-		if got := c.quietPeriod(); got != tc.want {
+		if got := c.quietPeriod(minQuiet); got != tc.want {
 			t.Errorf("gaps %v: quiet period %v, want %v", tc.gaps, got, tc.want)
 		}
 	}

@@ -471,7 +471,7 @@ func (r *liveCallbackResource) planDestroy(ctx context.Context, req resource.Mod
 	if key.App != "" || resp.Private == nil {
 		return
 	}
-	r.coord.awaitDeletes(ctx, true, func() int { return 1 })
+	r.coord.awaitPlans(ctx)
 	priv, diags := loadPrivate(ctx, resp.Private)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
