@@ -25,7 +25,7 @@ const lockWeight = 1 << 30
 // the last gapWindow gaps seen between an operation's end and the next
 // start, within [minQuiet, maxQuiet].
 const (
-	minQuiet  = 300 * time.Millisecond
+	minQuiet = 300 * time.Millisecond
 	// planQuiet is the least for a plan's wait (awaitPlans): plans make no
 	// API calls, so Terraform starts the next one within milliseconds, and
 	// waiting too little only costs the delete some waiting of its own.
