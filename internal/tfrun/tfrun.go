@@ -38,10 +38,19 @@ var ErrNoTerraform = errors.New("terraform not found: set TF_ACC_TERRAFORM_PATH 
 	"(scripts/ensure-terraform.sh installs one)")
 
 // Get returns the process's harness, building the provider on first use
-// into a directory that lives as long as the process.
+// into a directory that lives until Cleanup.
 func Get() (*Harness, error) {
 	buildOnce.Do(func() { built, buildErr = build() })
 	return built, buildErr
+}
+
+// Cleanup removes the provider that Get built, if it built one. A test
+// package's TestMain calls it once its tests have run; every build would
+// stay behind in the temporary directory otherwise.
+func Cleanup() {
+	if built != nil {
+		_ = os.RemoveAll(built.pluginDir)
+	}
 }
 
 func build() (*Harness, error) {
