@@ -133,6 +133,33 @@ func TestProtocolDestroyPlanTakesPlannedAlong(t *testing.T) {
 	}
 }
 
+// rename is a resource renamed without a moved block in the same apply as
+// a vhost-wide configuration's destroy, planned: the plan destroys the
+// app's configuration under the old name (old) and creates it under the
+// new one (app), and destroys the vhost-wide one (wide) after the old one.
+type rename struct {
+	emu               *testEmulator
+	app               map[string]tftypes.Value
+	old, wide         managedCallback
+	oldPlan, widePlan []byte
+}
+
+func newRename(t *testing.T) rename {
+	t.Helper()
+	rn := rename{emu: newTestEmulator(t)}
+	urls := details("https://hooks.example.com/rename", "")
+	rn.app = map[string]tftypes.Value{"vhost": str(vhost), "app": str("a1"), "message_type": str("push"), "callback_detail_list": urls}
+	creator := newProtoProvider(t, rn.emu)
+	created := creator.create(rn.app)
+	rn.old = managedCallback{name: "old a1", state: created.NewState, private: created.Private}
+	created = creator.create(map[string]tftypes.Value{"vhost": str(vhost), "message_type": str("push"), "callback_detail_list": urls})
+	rn.wide = managedCallback{name: "vhost-wide", state: created.NewState, private: created.Private}
+	planner := newProtoProvider(t, rn.emu)
+	rn.oldPlan = planner.planDestroy(rn.old)
+	rn.widePlan = planner.planDestroy(rn.wide)
+	return rn
+}
+
 // TestProtocolDestroyPlanKeepsWhatThisRunWrote covers a resource renamed
 // without a moved block in the same apply as a vhost-wide configuration's
 // destroy: the plan destroys the app's configuration under the old name and
@@ -140,20 +167,8 @@ func TestProtocolDestroyPlanTakesPlannedAlong(t *testing.T) {
 // vhost-wide delete writes it back rather than take it along.
 func TestProtocolDestroyPlanKeepsWhatThisRunWrote(t *testing.T) {
 	t.Parallel()
-	emu := newTestEmulator(t)
-	urls := details("https://hooks.example.com/rename", "")
-	app := map[string]tftypes.Value{"vhost": str(vhost), "app": str("a1"), "message_type": str("push"), "callback_detail_list": urls}
-
-	creator := newProtoProvider(t, emu)
-	created := creator.create(app)
-	old := managedCallback{name: "old a1", state: created.NewState, private: created.Private}
-	created = creator.create(map[string]tftypes.Value{"vhost": str(vhost), "message_type": str("push"), "callback_detail_list": urls})
-	wide := managedCallback{name: "vhost-wide", state: created.NewState, private: created.Private}
-
-	planner := newProtoProvider(t, emu)
-	oldPlan := planner.planDestroy(old)
-	widePlan := planner.planDestroy(wide)
-
+	rn := newRename(t)
+	emu, app, old, wide, oldPlan, widePlan := rn.emu, rn.app, rn.old, rn.wide, rn.oldPlan, rn.widePlan
 	applier := newProtoProvider(t, emu)
 	applier.applyDestroy(old, oldPlan)
 	applier.create(app)
@@ -180,20 +195,8 @@ func TestProtocolDestroyPlanRenameWaitsForOldDelete(t *testing.T) {
 	for _, oldDeleteComes := range []bool{false, true} {
 		t.Run(fmt.Sprintf("old delete comes=%v", oldDeleteComes), func(t *testing.T) {
 			t.Parallel()
-			emu := newTestEmulator(t)
-			urls := details("https://hooks.example.com/rename", "")
-			app := map[string]tftypes.Value{"vhost": str(vhost), "app": str("a1"), "message_type": str("push"), "callback_detail_list": urls}
-
-			creator := newProtoProvider(t, emu)
-			created := creator.create(app)
-			old := managedCallback{name: "old a1", state: created.NewState, private: created.Private}
-			created = creator.create(map[string]tftypes.Value{"vhost": str(vhost), "message_type": str("push"), "callback_detail_list": urls})
-			wide := managedCallback{name: "vhost-wide", state: created.NewState, private: created.Private}
-
-			planner := newProtoProvider(t, emu)
-			oldPlan := planner.planDestroy(old)
-			widePlan := planner.planDestroy(wide)
-
+			rn := newRename(t)
+			emu, app, old, wide, oldPlan, widePlan := rn.emu, rn.app, rn.old, rn.wide, rn.oldPlan, rn.widePlan
 			applier := newProtoProvider(t, emu)
 			applier.applyDestroy(wide, widePlan)
 			if _, ok := emu.Get(vhost, "a1", "push"); ok {
