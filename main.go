@@ -19,6 +19,10 @@ var (
 )
 
 func main() {
+	// The restore journal, shown or replayed by hand (see the README).
+	if len(os.Args) > 1 && os.Args[1] == "journal" {
+		os.Exit(provider.RunJournalCommand(os.Args[2:], os.Stdout, os.Stderr, os.Getenv))
+	}
 	var debug, showVersion bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.BoolVar(&showVersion, "version", false, "print the version and exit")

@@ -99,6 +99,10 @@ func (c Callback) MaskedFields() []string {
 	return out
 }
 
+// SecretField reports a field of an item, as the API names it, that holds
+// a key or a secret (AuthKeyPrimary, AuthKeySecond, ...).
+func SecretField(name string) bool { return secretField(name) }
+
 // secretField reports an item field that holds a key or a secret.
 func secretField(name string) bool {
 	lower := strings.ToLower(name)

@@ -6,10 +6,12 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/liveops/terraform-provider-volcengine/internal/journal"
 	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 )
 
@@ -28,7 +30,40 @@ import (
 type deleter struct {
 	client *liveapi.Client
 	coord  *coordinator
+	// journal records what a delete must write back before it deletes;
+	// nil, for noJournal, where there is none: then a delete that would
+	// have to write anything back refuses.
+	journal   *journal.Journal
+	noJournal error
+	// onStep, when set, is told of each step boundary of a delete without
+	// an app as it is reached (the step constants): tests cut a delete
+	// there.
+	onStep func(step string)
 }
+
+// The step boundaries of a delete without an app, in order; a write-back
+// of several records reaches stepWroteBack after each.
+const (
+	stepRead      = "read"       // the records in reach are read
+	stepRecorded  = "recorded"   // what must be written back is in the journal
+	stepDeleted   = "deleted"    // DeleteCallback has answered
+	stepWroteBack = "wrote back" // one record is written back
+)
+
+func (d *deleter) step(name string) {
+	if d.onStep != nil {
+		d.onStep(name)
+	}
+}
+
+// finishBound bounds what a delete without an app does once its
+// DeleteCallback may have been sent: the call itself, the read, the
+// write-back and the check run within it whatever happens to the
+// request's context. It assumes the API answers these few calls within
+// two minutes, throttling and retries included. When it does not, the
+// write-back stops unfinished and stays in the restore journal and the
+// resource's private state, and the next run completes it.
+const finishBound = 2 * time.Minute
 
 // delete removes key's configuration. planned lists the IDs whose destroy
 // the plan of this delete holds as well (see privateData): a delete without
@@ -36,12 +71,63 @@ type deleter struct {
 // writing them back, unless this instance has written them since. Their own
 // deletes still call DeleteCallback, since the API may not have reached
 // them.
-func (d *deleter) delete(ctx context.Context, key callbackKey, planned []callbackKey) diag.Diagnostics {
+//
+// pending is a write-back that an earlier delete of key still owes (see
+// pendingRestore): it is completed first, and the delete goes on only once
+// it is. delete answers the write-back it owes in turn when it fails after
+// its DeleteCallback may have been sent.
+func (d *deleter) delete(ctx context.Context, key callbackKey, planned []callbackKey, pending *pendingRestore) (diag.Diagnostics, *pendingRestore) {
 	defer d.coord.beginDelete(key)()
+	if pending != nil {
+		diags := d.completePending(ctx, key, pending)
+		if diags.HasError() {
+			return diags, pending
+		}
+		more, owed := d.delete1(ctx, key, planned)
+		diags.Append(more...)
+		return diags, owed
+	}
+	return d.delete1(ctx, key, planned)
+}
+
+func (d *deleter) delete1(ctx context.Context, key callbackKey, planned []callbackKey) (diag.Diagnostics, *pendingRestore) {
 	if key.App != "" {
-		return d.deleteApp(ctx, key)
+		return d.deleteApp(ctx, key), nil
 	}
 	return d.deleteWide(ctx, key, planned)
+}
+
+// completePending writes back what an earlier delete of key owes, under
+// the same lock as a delete's own write-back.
+func (d *deleter) completePending(ctx context.Context, key callbackKey, p *pendingRestore) diag.Diagnostics {
+	var diags diag.Diagnostics
+	unlock, err := d.coord.lock(ctx, callbackKey{Scope: liveapi.Scope{Vhost: p.Vhost}, MessageType: p.MessageType}, true)
+	if err != nil {
+		diags.Append(apiErrorDiagnostic("Error completing the write-back of an earlier delete of "+key.String(), err))
+		return diags
+	}
+	defer unlock()
+	res := writeBack(ctx, d.client, p.input(), p.Records, nil)
+	keysAt := "kept in this resource's private state"
+	if res.err != nil || len(res.failed) > 0 {
+		why := strings.Join(res.failures, "; ")
+		if res.err != nil {
+			why = errorDetail(res.err)
+		}
+		diags.AddError("Write-back of an earlier delete not completed",
+			fmt.Sprintf("An earlier delete of %s removed other configurations of message type %q and could not write "+
+				"all of them back. Completing that now failed (%s), so %s was not deleted again; Terraform keeps it "+
+				"in the state and tries again on the next delete. To recreate them by hand, these are their "+
+				"settings:\n%s", key, p.MessageType, why, key, describeForRecreate(p.Records, keysAt)))
+		return diags
+	}
+	if len(res.restored) > 0 {
+		diags.AddWarning("Restored configurations removed by an earlier delete",
+			fmt.Sprintf("An earlier delete of %s, which failed, had removed these configurations of message type %q "+
+				"as well. The provider wrote each back exactly as it was read before that delete:\n%s",
+				key, p.MessageType, describeCallbacks(res.restored)))
+	}
+	return diags
 }
 
 func (d *deleter) deleteApp(ctx context.Context, key callbackKey) diag.Diagnostics {
@@ -61,22 +147,26 @@ func (d *deleter) deleteApp(ctx context.Context, key callbackKey) diag.Diagnosti
 	return diags
 }
 
-func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []callbackKey) diag.Diagnostics {
+func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []callbackKey) (diag.Diagnostics, *pendingRestore) {
 	var diags diag.Diagnostics
+	// fail reports an error before DeleteCallback is sent.
 	fail := func(err error) diag.Diagnostics {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("stopped before calling DeleteCallback, so nothing was deleted: %w", err)
+		}
 		diags.Append(apiErrorDiagnostic("Error deleting Live callback "+key.String(), err))
 		return diags
 	}
 
 	vhost, err := d.vhostOf(ctx, key)
 	if err != nil {
-		return fail(err)
+		return fail(err), nil
 	}
 	if vhost == "" {
 		// The domain's answer lists nothing: under every reading its
 		// configuration is gone.
 		d.coord.deleted(key)
-		return diags
+		return diags, nil
 	}
 
 	// Let this run's own deletes in reach go first: then this delete
@@ -98,7 +188,7 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []cal
 
 	unlock, err := d.coord.lock(ctx, key, true)
 	if err != nil {
-		return fail(err)
+		return fail(err), nil
 	}
 	defer unlock()
 
@@ -106,17 +196,18 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []cal
 	before, _, err := d.client.DescribeCallback(ctx, in)
 	if liveapi.IsNotFound(err) {
 		d.coord.deleted(key)
-		return diags
+		return diags, nil
 	}
 	if err != nil {
-		return fail(fmt.Errorf("reading the configurations that the delete could reach, before deleting: %w", err))
+		return fail(fmt.Errorf("reading the configurations that the delete could reach, before deleting: %w", err)), nil
 	}
 	if _, ok := findCallback(before, key, vhost); !ok {
 		tflog.Debug(ctx, "the configuration is already gone; not calling DeleteCallback", map[string]any{"id": key.String()})
 		d.coord.deleted(key)
-		return diags
+		return diags, nil
 	}
 
+	d.step(stepRead)
 	keep, along := d.inReach(key, vhost, before, planned)
 	d.coord.expectDeletes(along)
 	if bad := unrestorable(keep); len(bad) > 0 {
@@ -128,24 +219,87 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []cal
 				"removed {\n  from = <this resource's address>\n  lifecycle {\n    destroy = false\n  }\n}\n\n"+
 				"or delete those configurations first if they are no longer needed, or delete %s in the Live console.",
 				key, key.MessageType, describeUnrestorable(bad), key, key))
-		return diags
+		return diags, nil
 	}
 
-	_, err = d.client.DeleteCallback(ctx, liveapi.DeleteCallbackInput{Scope: key.Scope, MessageType: key.MessageType})
-	if err != nil && !liveapi.IsNotFound(err) {
-		// The call may have been carried out before it failed.
-		diags.Append(d.restore(ctx, key, in, keep)...)
-		return fail(err)
+	hold, err := d.record(key, vhost, keep)
+	if err != nil {
+		diags.AddError("Live callback not deleted: what the delete must write back could not be recorded",
+			fmt.Sprintf("Deleting %s calls DeleteCallback without an app, which may also remove %d other "+
+				"configurations of message type %q that the provider then writes back. Before such a delete it "+
+				"records them in its restore journal, so that a run cut short loses nothing, and that failed:\n%s\n\n"+
+				"Nothing was deleted. Set the provider's journal_dir (or %s) to a directory it can write, and run "+
+				"Terraform again.", key, len(keep), key.MessageType, err, EnvJournalDir))
+		return diags, nil
 	}
-	d.coord.deleted(key)
-	if len(along) > 0 {
-		// Their own deletes still run: whether this delete reached them
-		// depends on how the API reads it.
-		tflog.Debug(ctx, "not writing back configurations that the plan destroys too", map[string]any{
-			"id": key.String(), "planned_deletes": fmt.Sprint(along)})
+
+	d.step(stepRecorded)
+	// The last moment at which being stopped stops the delete.
+	if err := ctx.Err(); err != nil {
+		if hold != nil {
+			_ = hold.Done()
+		}
+		return fail(err), nil
 	}
-	diags.Append(d.restore(ctx, key, in, keep)...)
-	return diags
+	// From here on the delete runs to its end, within finishBound, whatever
+	// happens to ctx: Terraform waits for an operation in flight when it is
+	// interrupted, and a provider whose Terraform is gone goes on alone.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishBound)
+	defer cancel()
+	_, delErr := d.client.DeleteCallback(fctx, liveapi.DeleteCallbackInput{Scope: key.Scope, MessageType: key.MessageType})
+	d.step(stepDeleted)
+	if liveapi.IsNotFound(delErr) {
+		delErr = nil
+	}
+	if delErr == nil {
+		d.coord.deleted(key)
+		if len(along) > 0 {
+			// Their own deletes still run: whether this delete reached them
+			// depends on how the API reads it.
+			tflog.Debug(ctx, "not writing back configurations that the plan destroys too", map[string]any{
+				"id": key.String(), "planned_deletes": fmt.Sprint(along)})
+		}
+	}
+	// After a failed DeleteCallback too: the call may have been carried
+	// out before it failed.
+	restored, complete := d.restore(fctx, key, in, keep, hold)
+	diags.Append(restored...)
+	if delErr != nil {
+		diags.Append(apiErrorDiagnostic("Error deleting Live callback "+key.String(), delErr))
+	}
+	if hold == nil {
+		return diags, nil
+	}
+	if complete {
+		if err := hold.Done(); err != nil {
+			diags.AddWarning("Restore journal entry not removed",
+				fmt.Sprintf("The write-back after deleting %s is complete, but its journal entry could not be "+
+					"removed: %s. Delete the file by hand.", key, err))
+		}
+		return diags, nil
+	}
+	hold.Keep()
+	return diags, &pendingRestore{Vhost: vhost, MessageType: key.MessageType, Records: keep, Journal: hold.Path()}
+}
+
+// record writes what a delete of key must write back, keep, to the restore
+// journal and holds the entry; nil when there is nothing to keep.
+func (d *deleter) record(key callbackKey, vhost string, keep []liveapi.Callback) (*journal.Hold, error) {
+	if len(keep) == 0 {
+		return nil, nil
+	}
+	if d.journal == nil {
+		return nil, d.noJournal
+	}
+	return d.journal.Begin(journal.Entry{
+		Created:     time.Now(),
+		Endpoint:    d.client.Endpoint(),
+		AccessKey:   d.client.AccessKey(),
+		Target:      key.String(),
+		Vhost:       vhost,
+		MessageType: key.MessageType,
+		Records:     keep,
+	})
 }
 
 // plannedAway returns the ID of planned that names the record it, read
@@ -231,50 +385,43 @@ func (d *deleter) inReach(key callbackKey, vhost string, before []liveapi.Callba
 }
 
 // restore writes back each record of keep that the delete removed, exactly
-// as it was read, and reports it.
-func (d *deleter) restore(ctx context.Context, key callbackKey, in liveapi.DescribeCallbackInput, keep []liveapi.Callback) diag.Diagnostics {
-	var diags diag.Diagnostics
+// as it was read, and reports it; complete says whether every record of
+// keep exists now. hold, when not nil, is the journal entry that holds
+// keep.
+func (d *deleter) restore(ctx context.Context, key callbackKey, in liveapi.DescribeCallbackInput, keep []liveapi.Callback, hold *journal.Hold) (diags diag.Diagnostics, complete bool) {
 	if len(keep) == 0 {
-		return diags
+		return diags, true
 	}
-	after, _, err := d.client.DescribeCallback(ctx, in)
-	if err != nil {
-		diags.AddError("Other configurations may have been removed with the deleted one",
-			fmt.Sprintf("Deleting %s called DeleteCallback without an app. Checking afterwards that these configurations "+
-				"still exist failed: %s\n\nThey existed before the delete; recreate any that are missing, with these "+
-				"settings (keys not shown):\n%s", key, errorDetail(err), describeCallbacks(keep)))
-		return diags
+	keysAt := "kept in this resource's private state"
+	next := "Terraform keeps the resource in the state and completes the write-back before its next delete."
+	if hold != nil {
+		keysAt = "the restore journal entry " + hold.Path() + " and this resource's private state hold them"
+		next = "The provider completes the write-back on its next run for this account (any command), from its " +
+			"restore journal; on another machine, the next delete of this resource does."
 	}
-	present := map[recordKey]bool{}
-	for _, it := range after {
-		present[recordOf(it)] = true
+	res := writeBack(ctx, d.client, in, keep, d.step)
+	if res.err != nil {
+		diags.AddError("Configurations removed by the delete may not have been written back",
+			fmt.Sprintf("Deleting %s called DeleteCallback without an app, which may also have removed other "+
+				"configurations of message type %q. Checking which of them are missing failed: %s\n\n%s\n"+
+				"To recreate them by hand, these are their settings:\n%s",
+				key, key.MessageType, errorDetail(res.err), next, describeForRecreate(keep, keysAt)))
+		return diags, false
 	}
-	var restored, failed []liveapi.Callback
-	var failures []string
-	for _, it := range keep {
-		if present[recordOf(it)] {
-			continue
-		}
-		if _, err := d.client.UpdateCallback(ctx, it); err != nil {
-			failed = append(failed, it)
-			failures = append(failures, fmt.Sprintf("%s: %s", describeRecord(it), err))
-			continue
-		}
-		restored = append(restored, it)
-	}
-	diags.Append(d.verify(ctx, key, in, restored)...)
-	if len(restored) > 0 {
+	diags.Append(d.verify(ctx, key, in, res.restored)...)
+	if len(res.restored) > 0 {
 		diags.AddWarning("Restored configurations removed by the delete",
 			fmt.Sprintf("Deleting %s through DeleteCallback without an app also removed these configurations of "+
 				"message type %q. The provider wrote each back exactly as it was read before the delete (their "+
-				"create_time is now the restore time):\n%s", key, key.MessageType, describeCallbacks(restored)))
+				"create_time is now the restore time):\n%s", key, key.MessageType, describeCallbacks(res.restored)))
 	}
-	if len(failed) > 0 {
+	if len(res.failed) > 0 {
 		diags.AddError("Configurations removed by the delete could not be restored",
-			fmt.Sprintf("Deleting %s also removed these configurations, and writing them back failed (%s). Recreate "+
-				"them with these settings (keys not shown):\n%s", key, strings.Join(failures, "; "), describeCallbacks(failed)))
+			fmt.Sprintf("Deleting %s also removed these configurations, and writing them back failed (%s).\n\n%s\n"+
+				"To recreate them by hand, these are their settings:\n%s",
+				key, strings.Join(res.failures, "; "), next, describeForRecreate(res.failed, keysAt)))
 	}
-	return diags
+	return diags, res.complete()
 }
 
 // verify reads the restored records once more and reports any that the API

@@ -87,8 +87,9 @@ func without(cbs []liveemu.Callback, drop func(liveemu.Callback) bool) []liveemu
 
 func runDelete(t *testing.T, emu *testEmulator, k callbackKey) diag.Diagnostics {
 	t.Helper()
-	data := newProviderData(emu.client(t))
-	return data.deleter.delete(context.Background(), k, nil)
+	data := emu.providerData(t)
+	diags, _ := data.deleter.delete(context.Background(), k, nil, nil)
+	return diags
 }
 
 func TestDeleteVhostWideUnderEveryReading(t *testing.T) {
@@ -212,13 +213,13 @@ func TestDeleteWideSkipsWhatTheRunDeletes(t *testing.T) {
 		emuCallback(vhost, "", "", "push", "https://hooks.example.com/target"),
 		consoleMade(liveemu.Readings{}, "keep", "push", false),
 		consoleMade(liveemu.Readings{}, "going", "push", false))
-	data := newProviderData(emu.client(t))
+	data := emu.providerData(t)
 	done := data.coord.beginDelete(callbackKey{Scope: liveapi.Scope{Vhost: vhost}, App: "going", MessageType: "push"})
 	defer done()
 	// Nothing else is working in this instance, so the delete does not
 	// wait for "going" to be deleted first.
 	emu.ResetCounters()
-	diags := data.deleter.delete(context.Background(), pushKey, nil)
+	diags, _ := data.deleter.delete(context.Background(), pushKey, nil, nil)
 	if diags.HasError() {
 		t.Fatalf("delete failed: %v", diags)
 	}
@@ -246,7 +247,7 @@ func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
 		emuCallback(vhost, "", "", "push", "https://hooks.example.com/target"),
 		consoleMade(liveemu.Readings{}, "a", "push", false),
 		consoleMade(liveemu.Readings{}, "b", "push", false))
-	data := newProviderData(emu.client(t))
+	data := emu.providerData(t)
 	ctx := context.Background()
 
 	// Another operation is at work in the instance, as when Terraform runs
@@ -255,10 +256,11 @@ func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
 	result := make(chan diag.Diagnostics)
 	go func() {
 		defer data.coord.begin()()
-		result <- data.deleter.delete(ctx, pushKey, nil)
+		diags, _ := data.deleter.delete(ctx, pushKey, nil, nil)
+		result <- diags
 	}()
 	for _, app := range []string{"a", "b"} {
-		if diags := data.deleter.delete(ctx, callbackKey{Scope: liveapi.Scope{Vhost: vhost}, App: app, MessageType: "push"}, nil); diags.HasError() {
+		if diags, _ := data.deleter.delete(ctx, callbackKey{Scope: liveapi.Scope{Vhost: vhost}, App: app, MessageType: "push"}, nil, nil); diags.HasError() {
 			t.Fatal(diags)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 )
 
 // privateKey names the resource's private state.
@@ -15,10 +17,29 @@ const privateKey = "live_callback"
 // must send back since UpdateCallback replaces the whole configuration;
 // and, in the plan of a delete without an app only, the IDs of the same
 // message type whose destroy the same plan holds, so that the delete may
-// take them along rather than wait for them or write them back.
+// take them along rather than wait for them or write them back; and, after
+// a delete without an app that failed once its DeleteCallback was sent, the
+// write-back it still owes, so that a run on any machine completes it.
 type privateData struct {
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 	PlannedDeletes []string                   `json:"planned_deletes,omitempty"`
+	PendingRestore *pendingRestore            `json:"pending_restore,omitempty"`
+}
+
+// pendingRestore is a write-back that a delete still owes: the records of
+// Vhost and MessageType that must exist, exactly as read before the delete,
+// keys included (private state never reaches plan output or logs).
+type pendingRestore struct {
+	Vhost       string             `json:"vhost"`
+	MessageType string             `json:"message_type"`
+	Records     []liveapi.Callback `json:"records"`
+	// Journal is the restore journal entry of the same write-back, on the
+	// machine that ran the delete.
+	Journal string `json:"journal,omitempty"`
+}
+
+func (p *pendingRestore) input() liveapi.DescribeCallbackInput {
+	return liveapi.DescribeCallbackInput{Scope: liveapi.Scope{Vhost: p.Vhost}, MessageType: p.MessageType}
 }
 
 // privateState is the part of the framework's private state API used here.

@@ -74,9 +74,10 @@ func newProtoProvider(t *testing.T, emu *testEmulator) *protoProvider {
 	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
 		TerraformVersion: "1.11.4",
 		Config: p.dynamic(providerType, objectOf(providerType, map[string]tftypes.Value{
-			"endpoint":   str(emu.URL),
-			"access_key": str(liveemu.DemoAccessKey),
-			"secret_key": str(liveemu.DemoSecretKey),
+			"endpoint":    str(emu.URL),
+			"access_key":  str(liveemu.DemoAccessKey),
+			"secret_key":  str(liveemu.DemoSecretKey),
+			"journal_dir": str(emu.JournalDir),
 		})),
 	})
 	if err != nil {

@@ -34,6 +34,7 @@ const (
 	EnvSessionToken = "VOLCENGINE_SESSION_TOKEN"
 	EnvRegion       = "VOLCENGINE_REGION"
 	EnvEndpoint     = "VOLCENGINE_LIVE_ENDPOINT"
+	EnvJournalDir   = "VOLCENGINE_LIVE_JOURNAL_DIR"
 
 	// The SDK's own variables and file, honoured last.
 	envSDKAccessKey = "VOLC_ACCESSKEY"
@@ -78,6 +79,7 @@ type providerModel struct {
 	Endpoint          types.String  `tfsdk:"endpoint"`
 	MaxRetries        types.Int64   `tfsdk:"max_retries"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	JournalDir        types.String  `tfsdk:"journal_dir"`
 }
 
 func (p *volcengineProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -131,6 +133,17 @@ func (p *volcengineProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.Between(0.1, 1000)},
 			},
+			"journal_dir": schema.StringAttribute{
+				MarkdownDescription: "Directory of the restore journal: before a delete without an app, which can " +
+					"remove other configurations of its message type, the provider records there what it must write " +
+					"back, keys included, and removes the record once the write-back is checked. A run cut short " +
+					"(Ctrl-C, a cancelled CI job, a killed process) leaves the record behind, and the next run of " +
+					"the provider for the same account completes it. Created readable by the user only. Falls back " +
+					"to `" + EnvJournalDir + "`, then to `terraform-provider-volcengine/journal` in the user's state " +
+					"directory (`$XDG_STATE_HOME`, by default `~/.local/state`) or, on macOS and Windows, in the " +
+					"user's configuration directory.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -161,7 +174,19 @@ func (p *volcengineProvider) Configure(ctx context.Context, req provider.Configu
 		"endpoint": cfg.Endpoint, "region": cfg.Region, "max_retries": cfg.MaxRetries,
 		"requests_per_second": cfg.RequestsPerSecond,
 	})
-	data := newProviderData(client)
+	jrnl, err := openJournal(model.JournalDir.ValueString(), os.Getenv, client)
+	if err != nil {
+		// Only a delete without an app needs the journal: it refuses then,
+		// with this reason. Everything else works without one.
+		tflog.Warn(ctx, "no restore journal", map[string]any{"error": err.Error()})
+	}
+	data := newProviderData(client, jrnl, err)
+	// A run cut short may have left write-backs to complete: they go before
+	// anything this run plans or changes.
+	resp.Diagnostics.Append(recoverJournal(ctx, client, jrnl)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
@@ -186,7 +211,7 @@ func resolveClientConfig(m providerModel, getenv func(string) string, sdkFile fu
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"access_key": m.AccessKey, "secret_key": m.SecretKey, "session_token": m.SessionToken,
 		"region": m.Region, "endpoint": m.Endpoint, "max_retries": m.MaxRetries,
-		"requests_per_second": m.RequestsPerSecond,
+		"requests_per_second": m.RequestsPerSecond, "journal_dir": m.JournalDir,
 	} {
 		if v.IsUnknown() {
 			diags.AddAttributeError(path.Root(name), "Provider setting not known yet",

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/liveops/terraform-provider-volcengine/internal/journal"
 	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
 )
@@ -27,6 +28,8 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 type testEmulator struct {
 	*liveemu.Server
 	URL string
+	// JournalDir is the restore journal directory of the test's providers.
+	JournalDir string
 }
 
 func newTestEmulator(t *testing.T) *testEmulator {
@@ -39,7 +42,7 @@ func newTestEmulatorWith(t *testing.T, cfg liveemu.Config) *testEmulator {
 	emu := liveemu.New(cfg)
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
-	return &testEmulator{Server: emu, URL: srv.URL}
+	return &testEmulator{Server: emu, URL: srv.URL, JournalDir: t.TempDir()}
 }
 
 // providerConfig is the provider block pointing at the emulator, followed by
@@ -47,11 +50,20 @@ func newTestEmulatorWith(t *testing.T, cfg liveemu.Config) *testEmulator {
 func (e *testEmulator) providerConfig(rest ...string) string {
 	return fmt.Sprintf(`
 provider "volcengine" {
-  endpoint   = %q
-  access_key = %q
-  secret_key = %q
+  endpoint    = %q
+  access_key  = %q
+  secret_key  = %q
+  journal_dir = %q
 }
-`, e.URL, liveemu.DemoAccessKey, liveemu.DemoSecretKey) + strings.Join(rest, "\n")
+`, e.URL, liveemu.DemoAccessKey, liveemu.DemoSecretKey, e.JournalDir) + strings.Join(rest, "\n")
+}
+
+// providerData is the data of a provider configured for the emulator's
+// demo account, with the test's restore journal.
+func (e *testEmulator) providerData(t *testing.T) *providerData {
+	t.Helper()
+	c := e.client(t)
+	return newProviderData(c, journal.Open(e.JournalDir, c.Endpoint(), c.AccessKey()), nil)
 }
 
 // client is an API client of the demo account, for arranging state the way

@@ -384,7 +384,26 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	r.coord.learn(key.Scope, items)
+	priv, diags := loadPrivate(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
 	found, ok := findCallback(items, key, "")
+	if !ok && priv.PendingRestore != nil {
+		// Dropping the resource would drop the write-back it owes: it stays,
+		// shown without receivers, so that the next delete or update
+		// completes the write-back first.
+		resp.Diagnostics.AddWarning("Live callback deleted, with a write-back still owed",
+			fmt.Sprintf("%s no longer exists: a delete of it failed after calling DeleteCallback without an app, "+
+				"and other configurations of message type %q that it removed are not all written back yet. The "+
+				"resource stays in the state until they are: the next terraform destroy completes the write-back, "+
+				"then deletes nothing more; an apply that keeps the resource writes both back.",
+				key, key.MessageType))
+		state.CallbackDetailList = nil
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
 	if !ok {
 		resp.Diagnostics.AddWarning("Live callback no longer exists",
 			fmt.Sprintf("%s was not found in DescribeCallback's answer: it was deleted outside Terraform. It was removed from the state; the next plan will create it again if it is still configured.",
@@ -394,7 +413,7 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	state.fill(found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: found.Extra})...)
+	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: found.Extra, PendingRestore: priv.PendingRestore})...)
 }
 
 func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -426,6 +445,14 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 				"Make this change in the Live console, or clear those settings there first; then run Terraform again.",
 				key, strings.Join(masked, ", ")))
 		return
+	}
+	if priv.PendingRestore != nil {
+		resp.Diagnostics.Append(r.deleter.completePending(ctx, key, priv.PendingRestore)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		priv.PendingRestore = nil
+		resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: priv.Extra})...)
 	}
 	unlock, err := r.coord.lock(ctx, key, false)
 	if err != nil {
@@ -511,11 +538,15 @@ func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRe
 			planned = append(planned, k)
 		}
 	}
-	if len(priv.PlannedDeletes) > 0 && resp.Private != nil {
-		priv.PlannedDeletes = nil
+	diags, owed := r.deleter.delete(ctx, state.key(), planned, priv.PendingRestore)
+	resp.Diagnostics.Append(diags...)
+	// A failed delete keeps the resource in the state, and with it the
+	// write-back it still owes, so that the next run completes it on
+	// whatever machine it runs.
+	if resp.Diagnostics.HasError() && resp.Private != nil {
+		priv.PlannedDeletes, priv.PendingRestore = nil, owed
 		resp.Diagnostics.Append(savePrivate(ctx, resp.Private, priv)...)
 	}
-	resp.Diagnostics.Append(r.deleter.delete(ctx, state.key(), planned)...)
 }
 
 func (r *liveCallbackResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

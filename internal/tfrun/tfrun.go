@@ -98,6 +98,8 @@ func build() (*Harness, error) {
 			"CHECKPOINT_DISABLE=1",
 			"TF_IN_AUTOMATION=1",
 			"TF_INPUT=0",
+			// The provider's restore journal stays with the build.
+			"VOLCENGINE_LIVE_JOURNAL_DIR="+filepath.Join(pluginDir, "journal"),
 		),
 	}, nil
 }
