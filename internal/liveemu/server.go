@@ -108,6 +108,7 @@ type Server struct {
 	callbacks   map[callbackKey][]version
 	visibility  time.Duration
 	faults      []*pendingFault
+	holds       []*Hold
 	calls       map[string]int
 	total       int
 	throttled   int
@@ -275,7 +276,7 @@ func (s *Server) Requests() []RequestRecord {
 }
 
 // ServeHTTP answers one API request. The checks run in the gateway's order:
-// action and version, signature, rate limit, injected faults, then the action
+// action and version, signature, rate limit, holds, injected faults, then the action
 // itself (billing, body, validation, ownership).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
@@ -307,6 +308,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.allow(acct.ID) {
 		ex.fail(newError("FlowLimitExceeded", ""))
 		return
+	}
+	if !ex.wait() {
+		return // the client is gone: nobody to answer
 	}
 	if f, ok := s.takeFault(ex.action); ok && ex.injectFault(f, acct, readErr) {
 		return
