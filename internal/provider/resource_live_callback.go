@@ -192,8 +192,8 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 func (r *liveCallbackResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("vhost"), path.MatchRoot("domain")),
-		authKeyValidator{},
-		transcodeValidator{},
+		authKeyValidator{warn: r.client != nil},
+		transcodeValidator{warn: r.client != nil},
 	}
 }
 
