@@ -147,21 +147,29 @@ func TestRunWithSeed(t *testing.T) {
 	}
 }
 
+// A bad seed is refused with a message that names what is wrong.
 func TestRunRejectsBadSeeds(t *testing.T) {
-	for name, content := range map[string]string{
-		"unknown field":    `{"Acounts": []}`,
-		"no account":       `{"NoDemoAccount": true}`,
-		"invalid callback": `{"Callbacks": [{"Vhost": "push.live.example.com", "MessageType": "pull"}]}`,
-		"unknown vhost":    `{"Callbacks": [{"Vhost": "nope", "MessageType": "push", "CallbackDetailList": [{"URL": "https://e.com", "CallbackType": "HTTP"}]}]}`,
+	for name, tc := range map[string]struct{ content, want string }{
+		"unknown field":    {`{"Acounts": []}`, `unknown field "Acounts"`},
+		"no account":       {`{"NoDemoAccount": true}`, "no account"},
+		"invalid callback": {`{"Callbacks": [{"Vhost": "push.live.example.com", "MessageType": "pull"}]}`, "MessageType"},
+		"unknown vhost": {`{"Callbacks": [{"Vhost": "nope", "MessageType": "push", "CallbackDetailList": [{"URL": "https://e.com", "CallbackType": "HTTP"}]}]}`,
+			"nope"},
+		"no callback type": {`{"Callbacks": [{"Vhost": "push.live.example.com", "MessageType": "push", "CallbackDetailList": [{"URL": "https://e.com"}]}]}`,
+			"CallbackDetailList[0].CallbackType is missing"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "seed.json")
-			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			if err := run(context.Background(), []string{"-seed", path}, &out, &out); err == nil {
-				t.Error("run accepted the seed")
+			err := run(context.Background(), []string{"-seed", path}, &out, &out)
+			if err == nil {
+				t.Fatal("run accepted the seed")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not name %q", err, tc.want)
 			}
 		})
 	}
