@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -318,5 +319,42 @@ func TestRunWithReadingsAndSeedDomainAndExtra(t *testing.T) {
 	status, answer = describe(t, endpoint, liveemu.DemoAccessKey, liveemu.DemoSecretKey, liveemu.DemoVhost)
 	if list, _ := answer["Result"].(map[string]any)["CallbackList"].([]any); status != 200 || len(list) != 2 {
 		t.Errorf("DescribeCallback by Vhost: HTTP %d %v", status, answer)
+	}
+}
+
+// The request log is served as JSON lines, the API's requests in order.
+func TestRunServesTheRequestLog(t *testing.T) {
+	endpoint, out := startRun(t)
+	if !strings.Contains(out.String(), "requests:   "+endpoint+requestLogPath) {
+		t.Errorf("the banner does not show the request log's address:\n%s", out)
+	}
+	describe(t, endpoint, liveemu.DemoAccessKey, liveemu.DemoSecretKey, liveemu.DemoVhost)
+	describe(t, endpoint, liveemu.DemoAccessKey, liveemu.DemoSecretKey, "missing.live.example.com")
+	resp, err := http.Get(endpoint + requestLogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: HTTP %d", requestLogPath, resp.StatusCode)
+	}
+	var got []loggedRequest
+	dec := json.NewDecoder(resp.Body)
+	for dec.More() {
+		var r loggedRequest
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d requests logged, want 2: %+v", len(got), got)
+	}
+	if got[0].Action != "DescribeCallback" || string(got[0].Body) != `{"Vhost":"`+liveemu.DemoVhost+`"}` ||
+		got[0].HTTPStatus != 200 || got[0].AccessKey != liveemu.DemoAccessKey || got[0].RequestID == "" {
+		t.Errorf("first request logged as %+v", got[0])
+	}
+	if got[1].HTTPStatus != 404 || got[1].Code != "ResourceNotFound.VhostNotExist" {
+		t.Errorf("second request logged as %+v, want the 404 answer", got[1])
 	}
 }
