@@ -1,6 +1,6 @@
 // Package liveemu is an in-memory Volcengine Live API that answers
-// UpdateCallback, DescribeCallback and DeleteCallback (Version 2023-01-01) the
-// way live-callback-api.md describes them: signature V4 verification, the
+// UpdateCallback, DescribeCallback and DeleteCallback (Version 2023-01-01) as
+// Volcengine's public reference describes them: signature V4 verification, the
 // per-account rate limit, ownership of vhosts and domains, the documented
 // error codes, and injectable faults for testing a client's error handling.
 // Where the sources leave the API's behaviour open, Config.Readings picks one

@@ -23,8 +23,8 @@
 // # Readings
 //
 // The public sources leave some of the API's behaviour open; the provider
-// must be correct under every reading (live-callback-api.md, "What is not
-// known"). -reading picks a named combination; each of the other flags
+// must be correct under every reading (docs/guides/api-open-questions.md).
+// -reading picks a named combination; each of the other flags
 // overrides one question of it, wherever it stands on the command line:
 //
 //	-reading NAME                        merged (default), merged-wide, separate, separate-own,
