@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -565,5 +567,19 @@ func TestProbe_vhostListingHidesDomains(t *testing.T) {
 	}
 	if all := emu.All(); len(all) != 0 || len(res.leftovers) != 0 {
 		t.Errorf("left behind: %+v (reported %v)", all, res.leftovers)
+	}
+}
+
+// The report sends its reader to the guide on the open questions, which
+// must be in the repository.
+func TestReportPointsToTheGuide(t *testing.T) {
+	var b strings.Builder
+	newResult().write(&b)
+	const guide = "docs/guides/api-open-questions.md"
+	if !strings.Contains(b.String(), guide) {
+		t.Fatalf("the report does not name %s:\n%s", guide, b.String())
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", "..", guide)); err != nil {
+		t.Errorf("the report names %s: %v", guide, err)
 	}
 }
