@@ -186,6 +186,9 @@ func validateUpdate(req callbackRequest, spelling Spelling) (callbackRequest, er
 		if u, err := url.Parse(d.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 			return req, invalidParam("%s.URL must be an absolute http or https URL with a host", field)
 		}
+		if d.CallbackType == "" {
+			return req, invalidParam("%s.CallbackType is missing: it is required, and %q is its only value", field, callbackTypeHTTP)
+		}
 		if !strings.EqualFold(d.CallbackType, callbackTypeHTTP) {
 			return req, outOfRange(field+".CallbackType", callbackTypeHTTP)
 		}

@@ -93,6 +93,8 @@ func TestUpdateValidation(t *testing.T) {
 		{"url without host", pushBody("https:///x"), "InvalidParam", "URL"},
 		{"callback type", with(pushBody(), "CallbackDetailList", []map[string]string{{"URL": "https://e.com", "CallbackType": "RPC"}}),
 			"InvalidParam.OutOfRange", "CallbackType should be one of {[HTTP]}"},
+		{"callback type missing", with(pushBody(), "CallbackDetailList", []map[string]string{{"URL": "https://e.com"}}),
+			"InvalidParam", "CallbackDetailList[0].CallbackType is missing"},
 		{"auth without key", with(pushBody(), "AuthEnable", true), "InvalidParam", "AuthKeyPrimary"},
 		{"transcode out of range", with(pushBody(), "TranscodeCallback", 2), "InvalidParam.OutOfRange", "TranscodeCallback should be between 0 and 1"},
 		{"not json", `{"Vhost":`, "InvalidParam.BindError", "Request parameter error, please check input data"},

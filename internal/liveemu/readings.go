@@ -8,7 +8,7 @@ import (
 )
 
 // Readings chooses how the emulator answers the questions the public sources
-// leave open (live-callback-api.md, "What is not known"). The provider must
+// leave open (docs/guides/api-open-questions.md). The provider must
 // be correct under every reading, so tests run it against each. The zero
 // value is the emulator's original behaviour.
 type Readings struct {

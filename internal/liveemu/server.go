@@ -1,6 +1,6 @@
 // Package liveemu is an in-memory Volcengine Live API that answers
-// UpdateCallback, DescribeCallback and DeleteCallback (Version 2023-01-01) the
-// way live-callback-api.md describes them: signature V4 verification, the
+// UpdateCallback, DescribeCallback and DeleteCallback (Version 2023-01-01) as
+// Volcengine's public reference describes them: signature V4 verification, the
 // per-account rate limit, ownership of vhosts and domains, the documented
 // error codes, and injectable faults for testing a client's error handling.
 // Where the sources leave the API's behaviour open, Config.Readings picks one
@@ -108,6 +108,7 @@ type Server struct {
 	callbacks   map[callbackKey][]version
 	visibility  time.Duration
 	faults      []*pendingFault
+	holds       []*Hold
 	calls       map[string]int
 	total       int
 	throttled   int
@@ -275,7 +276,7 @@ func (s *Server) Requests() []RequestRecord {
 }
 
 // ServeHTTP answers one API request. The checks run in the gateway's order:
-// action and version, signature, rate limit, injected faults, then the action
+// action and version, signature, rate limit, holds, injected faults, then the action
 // itself (billing, body, validation, ownership).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
@@ -307,6 +308,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.allow(acct.ID) {
 		ex.fail(newError("FlowLimitExceeded", ""))
 		return
+	}
+	if !ex.wait() {
+		return // the client is gone: nobody to answer
 	}
 	if f, ok := s.takeFault(ex.action); ok && ex.injectFault(f, acct, readErr) {
 		return

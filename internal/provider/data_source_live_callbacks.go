@@ -43,6 +43,7 @@ type liveCallbacksModel struct {
 type liveCallbackSketch struct {
 	ID                 types.String          `tfsdk:"id"`
 	Vhost              types.String          `tfsdk:"vhost"`
+	Domain             types.String          `tfsdk:"domain"`
 	App                types.String          `tfsdk:"app"`
 	MessageType        types.String          `tfsdk:"message_type"`
 	CallbackDetailList []callbackDetailModel `tfsdk:"callback_detail_list"`
@@ -96,11 +97,17 @@ func (d *liveCallbacksDataSource) Schema(_ context.Context, _ datasource.SchemaR
 							Computed:            true,
 						},
 						"vhost": schema.StringAttribute{
-							MarkdownDescription: "Vhost the configuration belongs to.",
-							Computed:            true,
+							MarkdownDescription: "Vhost the configuration belongs to, as the API answers it; null when " +
+								"the answer names none.",
+							Computed: true,
+						},
+						"domain": schema.StringAttribute{
+							MarkdownDescription: "Push domain of a configuration listed through `domain`, whose `id` " +
+								"is then the domain form; null for a configuration listed through `vhost`.",
+							Computed: true,
 						},
 						"app": schema.StringAttribute{
-							MarkdownDescription: "App name; empty for a vhost-wide configuration.",
+							MarkdownDescription: "App name; null for a configuration of the whole vhost or of a domain.",
 							Computed:            true,
 						},
 						"message_type": schema.StringAttribute{
@@ -185,8 +192,9 @@ func (d *liveCallbacksDataSource) Read(ctx context.Context, req datasource.ReadR
 		}
 		s := liveCallbackSketch{
 			ID:                 types.StringValue(key.String()),
-			Vhost:              types.StringValue(c.Vhost),
-			App:                types.StringValue(c.App),
+			Vhost:              nullIfEmpty(c.Vhost),
+			Domain:             nullIfEmpty(key.Domain),
+			App:                nullIfEmpty(key.App),
 			MessageType:        types.StringValue(c.MessageType),
 			CallbackDetailList: detailModels(c.CallbackDetailList),
 			AuthEnable:         types.BoolValue(c.AuthEnable),

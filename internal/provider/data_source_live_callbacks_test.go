@@ -91,6 +91,7 @@ data "volcengine_live_callbacks" "domain" {
 					statecheck.ExpectKnownValue("data.volcengine_live_callbacks.app1", callbacks.AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id":                 knownvalue.StringExact("vhost:" + vhost + ":app1:push"),
 						"vhost":              knownvalue.StringExact(vhost),
+						"domain":             knownvalue.Null(),
 						"app":                knownvalue.StringExact("app1"),
 						"message_type":       knownvalue.StringExact("push"),
 						"auth_enable":        knownvalue.Bool(true),
@@ -99,6 +100,14 @@ data "volcengine_live_callbacks" "domain" {
 						"callback_detail_list": knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"url": knownvalue.StringExact("https://hooks.example.com/"), "callback_type": knownvalue.StringExact("HTTP"),
 						})}),
+					})),
+					// Where there is no app, app is null, not "": a
+					// vhost-wide configuration and a domain's.
+					statecheck.ExpectKnownValue("data.volcengine_live_callbacks.push", callbacks.AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"vhost": knownvalue.StringExact(vhost), "domain": knownvalue.Null(), "app": knownvalue.Null(),
+					})),
+					statecheck.ExpectKnownValue("data.volcengine_live_callbacks.domain", callbacks.AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"domain": knownvalue.StringExact(liveemu.DemoDomain), "app": knownvalue.Null(),
 					})),
 				},
 			},

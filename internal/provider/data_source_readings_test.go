@@ -49,6 +49,14 @@ data "volcengine_live_callbacks" "domain" {
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("data.volcengine_live_callbacks.vhost", tfjsonpath.New("callbacks"), ids(vhostIDs)),
 						statecheck.ExpectKnownValue("data.volcengine_live_callbacks.domain", tfjsonpath.New("callbacks"), ids(domainIDs)),
+						statecheck.ExpectKnownValue("data.volcengine_live_callbacks.domain", tfjsonpath.New("callbacks").AtSliceIndex(0),
+							knownvalue.ObjectPartial(map[string]knownvalue.Check{
+								"domain": knownvalue.StringExact(liveemu.DemoDomain), "app": knownvalue.Null(),
+							})),
+						statecheck.ExpectKnownValue("data.volcengine_live_callbacks.vhost", tfjsonpath.New("callbacks").AtSliceIndex(0),
+							knownvalue.ObjectPartial(map[string]knownvalue.Check{
+								"vhost": knownvalue.StringExact(vhost), "domain": knownvalue.Null(), "app": knownvalue.Null(),
+							})),
 					},
 				}},
 			})

@@ -239,7 +239,9 @@ func TestDeleteWideSkipsWhatTheRunDeletes(t *testing.T) {
 }
 
 // A wide delete waits while this instance is still deleting configurations
-// in its reach, and then neither removes nor restores them.
+// in its reach, and then neither removes nor restores them. The app deletes
+// run only once the wide delete is waiting: its first read of the vhost, the
+// one that counts what it waits for, is held at the emulator until then.
 func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t)
@@ -249,6 +251,7 @@ func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
 		consoleMade(liveemu.Readings{}, "b", "push", false))
 	data := emu.providerData(t)
 	ctx := context.Background()
+	firstRead := emu.HoldRequests("DescribeCallback", nil)
 
 	// Another operation is at work in the instance, as when Terraform runs
 	// the app deletes in other slots.
@@ -259,6 +262,16 @@ func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
 		diags, _ := data.deleter.delete(ctx, pushKey, nil, nil)
 		result <- diags
 	}()
+	<-firstRead.Arrived()
+	firstRead.Release()
+	// The shared read of the vhost is the wide delete's: once it is in, the
+	// wide delete counts both app configurations as still to be deleted.
+	if items, err := data.coord.view(ctx, liveapi.Scope{Vhost: vhost}); err != nil || len(items) != 3 {
+		t.Fatalf("the vhost's shared read: %d configurations, error %v; want 3", len(items), err)
+	}
+	if n := emu.Calls("DescribeCallback"); n != 1 {
+		t.Fatalf("DescribeCallback called %d times before the app deletes, want 1 (the shared read)", n)
+	}
 	for _, app := range []string{"a", "b"} {
 		if diags, _ := data.deleter.delete(ctx, callbackKey{Scope: liveapi.Scope{Vhost: vhost}, App: app, MessageType: "push"}, nil, nil); diags.HasError() {
 			t.Fatal(diags)

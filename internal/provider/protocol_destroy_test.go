@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -202,24 +201,38 @@ func TestProtocolDestroyPlanRenameWaitsForOldDelete(t *testing.T) {
 			if _, ok := emu.Get(vhost, "a1", "push"); ok {
 				t.Fatal("the vhost-wide delete did not take the planned app's configuration along; this test needs it to")
 			}
-			deleted := make(chan struct{})
-			if oldDeleteComes {
-				go func() {
-					defer close(deleted)
-					// Well within the quiet period that the waiting create allows.
-					time.Sleep(50 * time.Millisecond)
-					applier.applyDestroy(old, oldPlan)
-				}()
-			}
-			resp := applier.tryCreate(app)
 			if !oldDeleteComes {
+				resp := applier.tryCreate(app)
 				if !strings.Contains(diagnosticsText(resp.Diagnostics), "not created yet") {
 					t.Fatalf("creating the renamed resource with the old one's delete still to run: want it refused, got:\n%s",
 						diagnosticsText(resp.Diagnostics))
 				}
 				return
 			}
+
+			// The old resource's delete is under way, its DeleteCallback held
+			// at the emulator, when the create is applied: the create finds
+			// that delete still to finish and waits for it. The delete is let
+			// go once the create's apply has begun; a create that did not
+			// wait would write meanwhile, and the delete then remove it.
+			plan := applier.planCreate(app)
+			oldDelete := emu.HoldRequests("DeleteCallback", nil)
+			deleted := make(chan struct{})
+			go func() {
+				defer close(deleted)
+				applier.applyDestroy(old, oldPlan)
+			}()
+			<-oldDelete.Arrived()
+			applying := make(chan struct{})
+			created := make(chan *tfprotov6.ApplyResourceChangeResponse)
+			go func() {
+				close(applying)
+				created <- applier.applyCreate(app, plan)
+			}()
+			<-applying
+			oldDelete.Release()
 			<-deleted
+			resp := <-created
 			failOnDiagnostics(t, "ApplyResourceChange (create of the renamed resource)", resp.Diagnostics)
 			if _, ok := emu.Get(vhost, "a1", "push"); !ok {
 				t.Error("the renamed resource's configuration is missing: the old resource's delete ran after its create")

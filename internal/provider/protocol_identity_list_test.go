@@ -199,17 +199,31 @@ func (p *protoProvider) create(config map[string]tftypes.Value) *tfprotov6.Apply
 // tryCreate is create, leaving the apply's diagnostics to the caller.
 func (p *protoProvider) tryCreate(config map[string]tftypes.Value) *tfprotov6.ApplyResourceChangeResponse {
 	p.t.Helper()
-	ctx := context.Background()
+	return p.applyCreate(config, p.planCreate(config))
+}
+
+// planCreate plans the create of config.
+func (p *protoProvider) planCreate(config map[string]tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
+	p.t.Helper()
 	cfg := objectOf(p.resourceType, config)
 	null := p.dynamic(p.resourceType, tftypes.NewValue(p.resourceType, nil))
-	plan, err := p.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+	plan, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
 		TypeName: callbackType, PriorState: null, ProposedNewState: p.dynamic(p.resourceType, cfg), Config: p.dynamic(p.resourceType, cfg),
 	})
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	failOnDiagnostics(p.t, "PlanResourceChange", plan.Diagnostics)
-	apply, err := p.server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+	return plan
+}
+
+// applyCreate applies the planned create of config, leaving the apply's
+// diagnostics to the caller.
+func (p *protoProvider) applyCreate(config map[string]tftypes.Value, plan *tfprotov6.PlanResourceChangeResponse) *tfprotov6.ApplyResourceChangeResponse {
+	p.t.Helper()
+	cfg := objectOf(p.resourceType, config)
+	null := p.dynamic(p.resourceType, tftypes.NewValue(p.resourceType, nil))
+	apply, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: callbackType, PriorState: null, PlannedState: plan.PlannedState, Config: p.dynamic(p.resourceType, cfg),
 		PlannedPrivate: plan.PlannedPrivate, PlannedIdentity: plan.PlannedIdentity,
 	})

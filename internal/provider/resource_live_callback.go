@@ -170,8 +170,9 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				},
 			},
 			"transcode_callback": schema.BoolAttribute{
-				MarkdownDescription: "Whether transcoded streams also trigger callbacks. Only `push` and `push_end` " +
-					"accept `true`. Defaults to `false`.",
+				MarkdownDescription: "Whether transcoded streams also trigger callbacks. It takes effect for `push` " +
+					"and `push_end` only: for the other message types the API accepts `true` and ignores it, and the " +
+					"plan warns of it (an imported configuration may carry it). Defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -192,8 +193,8 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 func (r *liveCallbackResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("vhost"), path.MatchRoot("domain")),
-		authKeyValidator{},
-		transcodeValidator{},
+		authKeyValidator{warn: r.client != nil},
+		transcodeValidator{warn: r.client != nil},
 	}
 }
 

@@ -3,7 +3,11 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 	"weak"
@@ -136,9 +140,32 @@ func TestRequestContext(t *testing.T) {
 	}
 }
 
+// hiddenMethods returns the methods of framework's server that wrapper lacks
+// or offers with another signature. Go interfaces are method sets, so a
+// wrapper without any of them fails to implement every interface the
+// framework's server does, known today or added by a later framework.
+func hiddenMethods(framework, wrapper any) []string {
+	fv, wv := reflect.ValueOf(framework), reflect.ValueOf(wrapper)
+	var hidden []string
+	for i := range fv.NumMethod() {
+		name := fv.Type().Method(i).Name
+		m := wv.MethodByName(name)
+		if !m.IsValid() {
+			hidden = append(hidden, name)
+			continue
+		}
+		if got, want := m.Type(), fv.Method(i).Type(); got != want {
+			hidden = append(hidden, fmt.Sprintf("%s (%v, want %v)", name, got, want))
+		}
+	}
+	return hidden
+}
+
 // TestServerKeepsTheFrameworksInterfaces: Terraform's server asks the
-// provider's for each optional part of the protocol by type; the wrapper
-// must offer every one the framework's server does.
+// provider's for each optional part of the protocol by type (list
+// resources, actions, state stores, and whatever comes next); the wrapper
+// must offer every method, hence every interface, the framework's server
+// does.
 func TestServerKeepsTheFrameworksInterfaces(t *testing.T) {
 	plain, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
@@ -148,22 +175,28 @@ func TestServerKeepsTheFrameworksInterfaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, has := range map[string]func(tfprotov6.ProviderServer) bool{
-		"ListResourceServer": func(s tfprotov6.ProviderServer) bool {
-			_, ok := s.(tfprotov6.ListResourceServer)
-			return ok
-		},
-		"ActionServer": func(s tfprotov6.ProviderServer) bool {
-			_, ok := s.(tfprotov6.ActionServer)
-			return ok
-		},
-		"StateStoreServer": func(s tfprotov6.ProviderServer) bool {
-			_, ok := s.(tfprotov6.StateStoreServer)
-			return ok
-		},
-	} {
-		if has(plain) != has(server) {
-			t.Errorf("%s: the framework's server %v, the provider's %v", name, has(plain), has(server))
+	if hidden := hiddenMethods(plain, server); len(hidden) > 0 {
+		t.Errorf("the provider's server %T hides methods of the framework's %T: %s; add their interfaces to frameworkServer",
+			server, plain, strings.Join(hidden, ", "))
+	}
+}
+
+// The comparison finds what a wrapper hides: one that embeds only the
+// provider interface lacks the list resource, action and state store
+// methods, one that embeds frameworkServer lacks nothing.
+func TestHiddenMethodsFindsAnInterfaceTheWrapperHides(t *testing.T) {
+	plain, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	narrow := struct{ tfprotov6.ProviderServer }{plain}
+	hidden := hiddenMethods(plain, narrow)
+	for _, name := range []string{"ListResource", "InvokeAction", "ReadStateBytes"} {
+		if !slices.Contains(hidden, name) {
+			t.Errorf("a wrapper of the provider interface alone: %s not reported hidden (reported: %v)", name, hidden)
 		}
+	}
+	if hidden := hiddenMethods(plain, struct{ frameworkServer }{plain.(frameworkServer)}); len(hidden) > 0 {
+		t.Errorf("a wrapper of frameworkServer: reported hidden %v, want none", hidden)
 	}
 }

@@ -166,11 +166,22 @@ func (callbackTypeValidator) ValidateString(_ context.Context, req validator.Str
 	}
 }
 
+// Terraform validates a resource's configuration twice in a plan: first in
+// its validate walk, with the provider not configured and input variables
+// unknown, then again right before planning, with the provider configured
+// and the values known. An error stops the plan at the first; a warning
+// would be shown twice. So the validators below warn only in the second
+// (warn is true once the provider is configured): a plan shows each
+// warning once, with the values it plans, and `terraform validate`, which
+// runs the first alone, shows none.
+
 // authKeyValidator checks the auth settings together: a key is required
 // when auth_enable is true, as a plain or a write-only value but not both.
 // A key with auth_enable false is only a warning: the API keeps it unused,
 // and a configuration made in the console can have one.
-type authKeyValidator struct{}
+type authKeyValidator struct {
+	warn bool
+}
 
 var _ resource.ConfigValidator = authKeyValidator{}
 
@@ -180,7 +191,7 @@ func (authKeyValidator) Description(context.Context) string {
 }
 func (v authKeyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (authKeyValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (v authKeyValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var enable types.Bool
 	var key, keyWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("auth_enable"), &enable)...)
@@ -199,7 +210,7 @@ func (authKeyValidator) ValidateResource(ctx context.Context, req resource.Valid
 		resp.Diagnostics.AddAttributeError(path.Root("auth_enable"), "Missing auth key",
 			"auth_enable is true, and the API then requires the key that signs callback messages: set "+
 				"auth_key_primary or auth_key_primary_wo, or set auth_enable = false.")
-	case !enable.ValueBool() && (hasKey || hasWO):
+	case !enable.ValueBool() && (hasKey || hasWO) && v.warn:
 		name := "auth_key_primary"
 		if hasWO {
 			name = "auth_key_primary_wo"
@@ -220,8 +231,11 @@ func (authKeyValidator) ValidateResource(ctx context.Context, req resource.Valid
 
 // transcodeValidator warns of transcode_callback = true where the API
 // ignores it, rather than refusing it: a configuration made in the console
-// can carry it, and importing must be able to write it down as it is.
-type transcodeValidator struct{}
+// can carry it, and importing must be able to write it down as it is. Like
+// authKeyValidator, it warns only once the provider is configured.
+type transcodeValidator struct {
+	warn bool
+}
 
 var _ resource.ConfigValidator = transcodeValidator{}
 
@@ -234,7 +248,10 @@ func (v transcodeValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (transcodeValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (v transcodeValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if !v.warn {
+		return
+	}
 	var transcode types.Bool
 	var messageType types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("transcode_callback"), &transcode)...)

@@ -7,12 +7,22 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
 )
 
 // validateCallbackConfig runs the resource's plan-time validation through
-// the protocol, as Terraform does: schema validators and resource
-// validators together. Attributes not in attrs are null.
+// the protocol, as Terraform does right before planning, with the provider
+// configured: schema validators and resource validators together.
+// Attributes not in attrs are null.
 func validateCallbackConfig(t *testing.T, attrs map[string]tftypes.Value) []*tfprotov6.Diagnostic {
+	t.Helper()
+	return validateCallbackConfigIn(t, true, attrs)
+}
+
+// validateCallbackConfigIn is validateCallbackConfig with the provider
+// configured or not: Terraform's validate walk does not configure it.
+func validateCallbackConfigIn(t *testing.T, configured bool, attrs map[string]tftypes.Value) []*tfprotov6.Diagnostic {
 	t.Helper()
 	ctx := context.Background()
 	server, err := testAccProtoV6ProviderFactories["volcengine"]()
@@ -22,6 +32,22 @@ func validateCallbackConfig(t *testing.T, attrs map[string]tftypes.Value) []*tfp
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if configured {
+		providerType := schemas.Provider.ValueType().(tftypes.Object)
+		providerConfig, err := tfprotov6.NewDynamicValue(providerType, objectOf(providerType, map[string]tftypes.Value{
+			"endpoint":   str("http://127.0.0.1:1"),
+			"access_key": str(liveemu.DemoAccessKey),
+			"secret_key": str(liveemu.DemoSecretKey),
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &providerConfig})
+		if err != nil {
+			t.Fatal(err)
+		}
+		failOnDiagnostics(t, "ConfigureProvider", resp.Diagnostics)
 	}
 	objType := schemas.ResourceSchemas["volcengine_live_callback"].ValueType().(tftypes.Object)
 	values := map[string]tftypes.Value{}
@@ -187,5 +213,38 @@ func TestValidateResourceConfig(t *testing.T) {
 				t.Errorf("detail %q contains %q", d.Detail, tt.want.absent)
 			}
 		})
+	}
+}
+
+// Terraform validates a configuration twice in a plan, in its validate walk
+// (provider not configured) and again before planning (configured): a
+// setting that takes no effect is warned of in the second only, so that the
+// plan shows the warning once. Errors come from both.
+func TestValidateResourceConfigWarnsOncePerPlan(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		changes map[string]tftypes.Value
+	}{
+		{"key without auth", map[string]tftypes.Value{"auth_key_primary": str("k")}},
+		{"transcode for snapshot", map[string]tftypes.Value{"message_type": str("snapshot"), "transcode_callback": boolean(true)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			warnings := 0
+			for _, configured := range []bool{false, true} {
+				for _, d := range validateCallbackConfigIn(t, configured, validCallback(tc.changes)) {
+					if d.Severity != tfprotov6.DiagnosticSeverityWarning {
+						t.Fatalf("unexpected %v: %s: %s", d.Severity, d.Summary, d.Detail)
+					}
+					warnings++
+				}
+			}
+			if warnings != 1 {
+				t.Errorf("the two validations of a plan gave %d warnings, want 1", warnings)
+			}
+		})
+	}
+	diags := validateCallbackConfigIn(t, false, validCallback(map[string]tftypes.Value{"auth_enable": boolean(true)}))
+	if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Errorf("auth without a key in the validate walk: want one error, got %d diagnostics", len(diags))
 	}
 }

@@ -26,3 +26,9 @@ output "app_push_receivers" {
     ]
   ])
 }
+
+# app is null for a configuration of the whole vhost, and domain is set only
+# for what a domain lists.
+output "vhost_wide_message_types" {
+  value = [for c in data.volcengine_live_callbacks.vhost.callbacks : c.message_type if c.app == null]
+}

@@ -11,14 +11,20 @@
 // plays and the matching VOLCENGINE_* exports (VOLCENGINE_REGION=cn-north-1,
 // the only region whose signatures it accepts), then serves until SIGINT or
 // SIGTERM. With -ready-file it writes the endpoint URL to FILE once it listens
-// (and removes the file when it stops), so that scripts can wait for it. It
-// keeps the latest 10000 requests in its log.
+// (and removes the file when it stops), so that scripts can wait for it.
+//
+// It keeps the latest 10000 requests it received in a log, served at
+// GET <endpoint>/emulator/requests as JSON lines in arrival order: time,
+// action, access key, body (signatures are not kept), HTTP status, error
+// code and RequestId of each answer:
+//
+//	curl -s http://127.0.0.1:8765/emulator/requests
 //
 // # Readings
 //
 // The public sources leave some of the API's behaviour open; the provider
-// must be correct under every reading (live-callback-api.md, "What is not
-// known"). -reading picks a named combination; each of the other flags
+// must be correct under every reading (docs/guides/api-open-questions.md).
+// -reading picks a named combination; each of the other flags
 // overrides one question of it, wherever it stands on the command line:
 //
 //	-reading NAME                        merged (default), merged-wide, separate, separate-own,
@@ -119,6 +125,10 @@ func main() {
 // to look into a run, bounded for one that serves for days.
 const requestLogSize = 10000
 
+// requestLogPath is where the request log is served. The API itself is
+// POST / with the action in the query, so no API request reaches it.
+const requestLogPath = "/emulator/requests"
+
 // options are the command line's settings.
 type options struct {
 	listen, seedFile, readyFile string
@@ -215,7 +225,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	endpoint := endpointURL(ln.Addr().(*net.TCPAddr))
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler(emu), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -273,6 +283,7 @@ func printBanner(w io.Writer, endpoint string, o options, a shownAccount) {
 	fmt.Fprintf(w, "  vhost:      %s\n", a.Vhost)
 	fmt.Fprintf(w, "  domain:     %s\n", a.Domain)
 	fmt.Fprintf(w, "  readings:   %s\n", o.readings)
+	fmt.Fprintf(w, "  requests:   %s%s (the latest %d, as JSON lines)\n", endpoint, requestLogPath, requestLogSize)
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "export VOLCENGINE_LIVE_ENDPOINT=%s\n", shellQuote(endpoint))
 	fmt.Fprintf(w, "export VOLCENGINE_ACCESS_KEY=%s\n", shellQuote(a.AccessKey))
@@ -283,6 +294,47 @@ func printBanner(w io.Writer, endpoint string, o options, a shownAccount) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Stop with Ctrl-C.")
+}
+
+// handler serves the API, and the request log at requestLogPath.
+func handler(emu *liveemu.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+requestLogPath, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		_ = writeRequestLog(w, emu.Requests())
+	})
+	mux.Handle("/", emu)
+	return mux
+}
+
+// loggedRequest is one line of the request log.
+type loggedRequest struct {
+	Time       time.Time
+	Action     string
+	AccessKey  string
+	Body       json.RawMessage // the body as sent when it is JSON, else as a JSON string
+	HTTPStatus int             // 0 when no answer was sent
+	Code       string          `json:",omitempty"`
+	RequestID  string          `json:"RequestId,omitempty"`
+}
+
+func writeRequestLog(w io.Writer, records []liveemu.RequestRecord) error {
+	enc := json.NewEncoder(w)
+	for _, r := range records {
+		body := json.RawMessage(r.Body)
+		if !json.Valid(body) {
+			body, _ = json.Marshal(string(r.Body))
+		}
+		var compact bytes.Buffer
+		if json.Compact(&compact, body) == nil {
+			body = compact.Bytes()
+		}
+		if err := enc.Encode(loggedRequest{Time: r.Time.UTC(), Action: r.Action, AccessKey: r.AccessKey, Body: body,
+			HTTPStatus: r.HTTPStatus, Code: r.Code, RequestID: r.RequestID}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func shellQuote(s string) string {

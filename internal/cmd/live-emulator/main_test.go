@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -147,21 +148,29 @@ func TestRunWithSeed(t *testing.T) {
 	}
 }
 
+// A bad seed is refused with a message that names what is wrong.
 func TestRunRejectsBadSeeds(t *testing.T) {
-	for name, content := range map[string]string{
-		"unknown field":    `{"Acounts": []}`,
-		"no account":       `{"NoDemoAccount": true}`,
-		"invalid callback": `{"Callbacks": [{"Vhost": "push.live.example.com", "MessageType": "pull"}]}`,
-		"unknown vhost":    `{"Callbacks": [{"Vhost": "nope", "MessageType": "push", "CallbackDetailList": [{"URL": "https://e.com", "CallbackType": "HTTP"}]}]}`,
+	for name, tc := range map[string]struct{ content, want string }{
+		"unknown field":    {`{"Acounts": []}`, `unknown field "Acounts"`},
+		"no account":       {`{"NoDemoAccount": true}`, "no account"},
+		"invalid callback": {`{"Callbacks": [{"Vhost": "push.live.example.com", "MessageType": "pull"}]}`, "MessageType"},
+		"unknown vhost": {`{"Callbacks": [{"Vhost": "nope", "MessageType": "push", "CallbackDetailList": [{"URL": "https://e.com", "CallbackType": "HTTP"}]}]}`,
+			"nope"},
+		"no callback type": {`{"Callbacks": [{"Vhost": "push.live.example.com", "MessageType": "push", "CallbackDetailList": [{"URL": "https://e.com"}]}]}`,
+			"CallbackDetailList[0].CallbackType is missing"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "seed.json")
-			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			if err := run(context.Background(), []string{"-seed", path}, &out, &out); err == nil {
-				t.Error("run accepted the seed")
+			err := run(context.Background(), []string{"-seed", path}, &out, &out)
+			if err == nil {
+				t.Fatal("run accepted the seed")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not name %q", err, tc.want)
 			}
 		})
 	}
@@ -310,5 +319,42 @@ func TestRunWithReadingsAndSeedDomainAndExtra(t *testing.T) {
 	status, answer = describe(t, endpoint, liveemu.DemoAccessKey, liveemu.DemoSecretKey, liveemu.DemoVhost)
 	if list, _ := answer["Result"].(map[string]any)["CallbackList"].([]any); status != 200 || len(list) != 2 {
 		t.Errorf("DescribeCallback by Vhost: HTTP %d %v", status, answer)
+	}
+}
+
+// The request log is served as JSON lines, the API's requests in order.
+func TestRunServesTheRequestLog(t *testing.T) {
+	endpoint, out := startRun(t)
+	if !strings.Contains(out.String(), "requests:   "+endpoint+requestLogPath) {
+		t.Errorf("the banner does not show the request log's address:\n%s", out)
+	}
+	describe(t, endpoint, liveemu.DemoAccessKey, liveemu.DemoSecretKey, liveemu.DemoVhost)
+	describe(t, endpoint, liveemu.DemoAccessKey, liveemu.DemoSecretKey, "missing.live.example.com")
+	resp, err := http.Get(endpoint + requestLogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: HTTP %d", requestLogPath, resp.StatusCode)
+	}
+	var got []loggedRequest
+	dec := json.NewDecoder(resp.Body)
+	for dec.More() {
+		var r loggedRequest
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d requests logged, want 2: %+v", len(got), got)
+	}
+	if got[0].Action != "DescribeCallback" || string(got[0].Body) != `{"Vhost":"`+liveemu.DemoVhost+`"}` ||
+		got[0].HTTPStatus != 200 || got[0].AccessKey != liveemu.DemoAccessKey || got[0].RequestID == "" {
+		t.Errorf("first request logged as %+v", got[0])
+	}
+	if got[1].HTTPStatus != 404 || got[1].Code != "ResourceNotFound.VhostNotExist" {
+		t.Errorf("second request logged as %+v, want the 404 answer", got[1])
 	}
 }

@@ -1,6 +1,7 @@
-// Command live-probe answers, on a real account, the open questions of
-// live-callback-api.md ("What is not known, and the readings the provider
-// must survive"), and names the emulator reading that plays what it found:
+// Command live-probe answers, on a real account, the open questions of the
+// Live callback API, and names the emulator reading that plays what it
+// found (docs/guides/api-open-questions.md says what each question and
+// reading means, and how to read the report):
 //
 //	go run ./internal/cmd/live-probe -vhost VHOST [-domain PUSH_DOMAIN] [-endpoint URL]
 //	    [-rps 5] [-visibility-timeout 10m] [-callback-url URL] [-wide=true]

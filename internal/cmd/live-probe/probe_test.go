@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -170,6 +172,9 @@ func TestProbe_namesEveryReading(t *testing.T) {
 					t.Errorf("the report lacks %q:\n%s", want, report)
 				}
 			}
+			if strings.Contains(report, "spare vhost") {
+				t.Errorf("every question answered, yet the report suggests a spare vhost:\n%s", report)
+			}
 			if all := emu.All(); len(all) != 0 || len(res.leftovers) != 0 {
 				t.Errorf("left behind: %+v (reported: %v)", all, res.leftovers)
 			}
@@ -194,10 +199,11 @@ func TestProbe_visibilityDelay(t *testing.T) {
 	if found != r || len(res.unknownFlags()) > 0 {
 		t.Errorf("found %s (undetermined %v)\nwant  %s", res.readings, res.unknownFlags(), r)
 	}
-	if res.preset() != "" || !strings.Contains(report, "preset:  none (no preset matches)") ||
+	if res.preset() != "" || strings.Contains(report, "preset:  none") ||
+		!strings.Contains(report, fmt.Sprintf("preset:  separate-own-wide with -visibility-delay=%s (no preset has a delay)\n", res.readings.VisibilityDelay)) ||
 		!strings.Contains(report, "flags:   "+res.readings.String()+"\n") ||
 		!strings.Contains(report, fmt.Sprintf("run:     go run ./internal/cmd/live-emulator -reading separate-own-wide -visibility-delay=%s\n", res.readings.VisibilityDelay)) {
-		t.Errorf("a delay matches no preset; the report must give the flags, and the preset it otherwise is:\n%s", report)
+		t.Errorf("a delay matches no preset; the report must name the preset it otherwise is, with the delay, in its preset line and its command:\n%s", report)
 	}
 	if all := emu.All(); len(all) != 0 {
 		t.Errorf("left behind: %+v", all)
@@ -220,6 +226,9 @@ func TestProbe_foreignOnEveryType(t *testing.T) {
 				t.Errorf("the configurations changed:\nbefore %+v\nafter  %+v", before, after)
 			}
 			noneDetermined(t, res, "every message type has configurations the probe did not make", wideQuestions...)
+			if !strings.Contains(report, "Run the probe again on a spare vhost") {
+				t.Errorf("the report does not suggest a spare vhost for the questions left open:\n%s", report)
+			}
 			for _, q := range appQuestions {
 				if res.findings[q].answer == "" {
 					t.Errorf("%s: not determined (%s); an app of its own answers it", questionText[q], res.findings[q].why)
@@ -404,6 +413,9 @@ func TestProbe_noDomain(t *testing.T) {
 	res, report := runProbe(t, context.Background(), endpoint, testOptions(endpoint, ""))
 
 	noneDetermined(t, res, "no -domain was given", qDomainModel, qDescribeByDomain, qDeleteByDomain)
+	if !strings.Contains(report, "make probe VHOST=<spare vhost> DOMAIN=<its push domain>") {
+		t.Errorf("the report does not say how to answer the domain questions:\n%s", report)
+	}
 	if f := res.findings[qDeleteByVhost]; !strings.HasPrefix(f.answer, "every app's configuration") {
 		t.Errorf("delete by vhost: %q; the scratch app shows that it reaches apps", f.answer)
 	}
@@ -555,5 +567,19 @@ func TestProbe_vhostListingHidesDomains(t *testing.T) {
 	}
 	if all := emu.All(); len(all) != 0 || len(res.leftovers) != 0 {
 		t.Errorf("left behind: %+v (reported %v)", all, res.leftovers)
+	}
+}
+
+// The report sends its reader to the guide on the open questions, which
+// must be in the repository.
+func TestReportPointsToTheGuide(t *testing.T) {
+	var b strings.Builder
+	newResult().write(&b)
+	const guide = "docs/guides/api-open-questions.md"
+	if !strings.Contains(b.String(), guide) {
+		t.Fatalf("the report does not name %s:\n%s", guide, b.String())
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", "..", guide)); err != nil {
+		t.Errorf("the report names %s: %v", guide, err)
 	}
 }

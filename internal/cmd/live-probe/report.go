@@ -178,7 +178,7 @@ func (r *result) presetBesidesDelay() string {
 
 // write renders the report for a person.
 func (r *result) write(w io.Writer) {
-	fmt.Fprintln(w, "Volcengine Live callback API: answers to the open questions of live-callback-api.md")
+	fmt.Fprintln(w, "Volcengine Live callback API: answers to its open questions (docs/guides/api-open-questions.md)")
 	fmt.Fprintf(w, "  endpoint:      %s\n", r.endpoint)
 	fmt.Fprintf(w, "  vhost:         %s\n", r.vhost)
 	domain := r.domain
@@ -220,6 +220,10 @@ func (r *result) write(w io.Writer) {
 		}
 	}
 
+	if hint := r.spareVhostHint(); hint != "" {
+		fmt.Fprintf(w, "\nTo answer the questions left open\n  %s\n", hint)
+	}
+
 	fmt.Fprintln(w, "\nEmulator reading")
 	r.writeReading(w)
 
@@ -244,6 +248,21 @@ func (r *result) write(w io.Writer) {
 	}
 }
 
+// spareVhostHint tells how to answer the questions about domains and
+// deletes without an app that this run left open: on a spare vhost, whose
+// configurations (on at least one message type) and push domain nobody
+// else uses, the probe's scratch writes meet nothing it did not make. It is
+// empty when none was left open, or when the run was interrupted.
+func (r *result) spareVhostHint() string {
+	if r.interrupted || !slices.ContainsFunc(wideQuestions, func(q question) bool { return r.findings[q].answer == "" }) {
+		return ""
+	}
+	return "Questions 1 to 4 need a write and a delete without App on a message type that holds nothing but the " +
+		"probe's own configurations, and a push domain for 1 to 3. Run the probe again on a spare vhost, one that " +
+		"can go without callbacks on at least one message type while the probe runs and has a push domain of its " +
+		"own: make probe VHOST=<spare vhost> DOMAIN=<its push domain>"
+}
+
 func (r *result) writeReading(w io.Writer) {
 	const emulator = "go run ./internal/cmd/live-emulator"
 	for _, s := range r.outside {
@@ -255,18 +274,20 @@ func (r *result) writeReading(w io.Writer) {
 		fmt.Fprintf(w, "  preset:  %s\n", name)
 		fmt.Fprintf(w, "  flags:   %s\n", r.readings)
 		fmt.Fprintf(w, "  run:     %s -reading %s\n", emulator, name)
+	case len(unknown) == 0 && len(r.outside) == 0 && r.presetBesidesDelay() != "":
+		// No preset has a visibility delay: name the one it otherwise is.
+		base := r.presetBesidesDelay()
+		fmt.Fprintf(w, "  preset:  %s with -visibility-delay=%s (no preset has a delay)\n", base, r.readings.VisibilityDelay)
+		fmt.Fprintf(w, "  flags:   %s\n", r.readings)
+		fmt.Fprintf(w, "  run:     %s -reading %s -visibility-delay=%s\n", emulator, base, r.readings.VisibilityDelay)
 	case len(unknown) == 0:
-		qualifier := "no preset matches"
+		qualifier := "no preset matches; the flags below play it"
 		if len(r.outside) > 0 {
-			qualifier = "closest, for what the emulator can play"
+			qualifier = "no preset matches; the flags below are the closest the emulator can play"
 		}
 		fmt.Fprintf(w, "  preset:  none (%s)\n", qualifier)
 		fmt.Fprintf(w, "  flags:   %s\n", r.readings)
-		if name := r.presetBesidesDelay(); name != "" && len(r.outside) == 0 {
-			fmt.Fprintf(w, "  run:     %s -reading %s -visibility-delay=%s\n", emulator, name, r.readings.VisibilityDelay)
-		} else {
-			fmt.Fprintf(w, "  run:     %s %s\n", emulator, r.readings)
-		}
+		fmt.Fprintf(w, "  run:     %s %s\n", emulator, r.readings)
 	default:
 		presets := r.consistentPresets()
 		list := strings.Join(presets, ", ")
