@@ -21,7 +21,7 @@ import (
 // configuration has one; a delete by app reaches that app alone. A delete
 // without an app (a vhost-wide or a domain configuration) may reach much
 // more, depending on how the API answers questions its documentation leaves
-// open (live-callback-api.md): every app's configuration of the message
+// open (docs/guides/api-open-questions.md): every app's configuration of the message
 // type, the vhost's domains' own configurations, or, by domain, every app of
 // the domain's vhost. Such a delete therefore reads everything of its vhost
 // and message type first, refuses when something in reach could not be
