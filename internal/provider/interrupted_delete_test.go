@@ -286,7 +286,7 @@ func TestInterruptedDeleteKilledAtEveryStep(t *testing.T) {
 					switch next {
 					case "journal":
 						// The next run on this machine, for any command.
-						diags = recoverJournal(context.Background(), client, emu.journal(client))
+						diags = recoverJournal(context.Background(), client, emu.journal(client), 0)
 					case "private state":
 						// The next destroy on another machine.
 						if owed == nil {
@@ -394,7 +394,7 @@ func TestJournalRecovery(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = recoverJournal(context.Background(), client, emu.journal(client))
+			results[i] = recoverJournal(context.Background(), client, emu.journal(client), 0)
 		}()
 	}
 	wg.Wait()
@@ -432,7 +432,7 @@ func TestJournalRecovery(t *testing.T) {
 
 	// Replayed again, a completed journal does nothing.
 	emu.ResetCounters()
-	if diags := recoverJournal(context.Background(), client, emu.journal(client)); diags.HasError() || len(diags.Warnings()) > 0 {
+	if diags := recoverJournal(context.Background(), client, emu.journal(client), 0); diags.HasError() || len(diags.Warnings()) > 0 {
 		t.Errorf("a second recovery said %v", diags)
 	}
 	if n := emu.TotalCalls(); n != 0 {
@@ -457,7 +457,7 @@ func TestJournalRecoveryLeavesHeldAndCorruptEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	emu.ResetCounters()
-	if diags := recoverJournal(context.Background(), client, emu.journal(client)); diags.HasError() || len(diags.Warnings()) > 0 {
+	if diags := recoverJournal(context.Background(), client, emu.journal(client), 0); diags.HasError() || len(diags.Warnings()) > 0 {
 		t.Errorf("recovery of a held entry said %v", diags)
 	}
 	if n := emu.TotalCalls(); n != 0 {
@@ -467,7 +467,7 @@ func TestJournalRecoveryLeavesHeldAndCorruptEntries(t *testing.T) {
 	if err := os.WriteFile(held.Path(), []byte(`{"vhost": `), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	diags := recoverJournal(context.Background(), client, emu.journal(client))
+	diags := recoverJournal(context.Background(), client, emu.journal(client), 0)
 	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), held.Path()) {
 		t.Errorf("want an error naming %s, got %v", held.Path(), diags)
 	}
@@ -638,4 +638,44 @@ func privateOf(t *testing.T, raw []byte) privateData {
 		}
 	}
 	return d
+}
+
+// Terraform drops the warnings of the refresh that terraform destroy runs
+// first, in a walk of its own: what recovery said there is said again by
+// the command's next walk, once, and by no other command.
+func TestJournalRecoveryIsSaidAgainInTheCommandsNextWalk(t *testing.T) {
+	t.Parallel()
+	emu, g := newGatedEmulator(t, liveemu.Readings{})
+	seedNeighbours(t, emu, liveemu.Readings{})
+	client := emu.quickClient(t)
+	killedAfterDelete(t, emu, g, client)
+	restored := func(diags diag.Diagnostics) int {
+		n := 0
+		for _, w := range diags.Warnings() {
+			if strings.Contains(w.Summary(), "Restored configurations after an interrupted delete") {
+				n++
+			}
+		}
+		return n
+	}
+	const command = 4242
+	walks := []struct {
+		command, want int
+	}{{command, 1}, {command, 1}, {command, 0}, {command + 1, 0}}
+	for i, w := range walks {
+		diags := recoverJournal(context.Background(), client, emu.journal(client), w.command)
+		if got := restored(diags); got != w.want {
+			t.Errorf("walk %d of command %d said it %d times, want %d: %v", i+1, w.command, got, w.want, diags)
+		}
+	}
+	// Another command forgets what the first said.
+	seed(t, emu, emuCallback(vhost, "", "", "push", "https://hooks.example.com/target"))
+	killedAfterDelete(t, emu, g, client)
+	recoverJournal(context.Background(), client, emu.journal(client), command)
+	if got := restored(recoverJournal(context.Background(), client, emu.journal(client), command+1)); got != 0 {
+		t.Errorf("another command said it %d times", got)
+	}
+	if got := restored(recoverJournal(context.Background(), client, emu.journal(client), command)); got != 0 {
+		t.Errorf("a report outlived the command after it: said %d times", got)
+	}
 }

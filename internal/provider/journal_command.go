@@ -116,7 +116,7 @@ func replayJournal(root string, stdout, stderr io.Writer, getenv func(string) st
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	diags = recoverJournal(context.Background(), client, jrnl)
+	diags = recoverJournal(context.Background(), client, jrnl, 0)
 	printDiagnostics(stdout, diags)
 	left, _ := jrnl.Pending()
 	fmt.Fprintf(stdout, "%d pending write-backs of %s for access key %s; %d left.\n",
@@ -132,4 +132,3 @@ func printDiagnostics(w io.Writer, diags diag.Diagnostics) {
 		fmt.Fprintf(w, "%s: %s\n%s\n\n", d.Severity(), d.Summary(), d.Detail())
 	}
 }
-

@@ -183,7 +183,7 @@ func (p *volcengineProvider) Configure(ctx context.Context, req provider.Configu
 	data := newProviderData(client, jrnl, err)
 	// A run cut short may have left write-backs to complete: they go before
 	// anything this run plans or changes.
-	resp.Diagnostics.Append(recoverJournal(ctx, client, jrnl)...)
+	resp.Diagnostics.Append(recoverJournal(ctx, client, jrnl, os.Getppid())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -73,10 +74,20 @@ func defaultJournalRoot(getenv func(string) string) (string, error) {
 // is left as it is. A completed entry is removed; one that cannot be
 // completed stays, and is reported on every run until it is. An entry that
 // cannot be read is an error: nothing else is done before it is seen to.
-func recoverJournal(ctx context.Context, client *liveapi.Client, jrnl *journal.Journal) diag.Diagnostics {
+//
+// command is the process ID of the terraform command this provider serves
+// (its parent), or 0 outside Terraform: what the recovery says is said
+// again by the command's next walk (see journal.Report), and what an
+// earlier walk of the command said is said here.
+func recoverJournal(ctx context.Context, client *liveapi.Client, jrnl *journal.Journal, command int) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if jrnl == nil {
 		return diags
+	}
+	if command != 0 {
+		for _, r := range jrnl.TakeReports(command, time.Now()) {
+			diags.AddWarning(r.Summary, r.Detail)
+		}
 	}
 	paths, err := jrnl.Pending()
 	if err != nil {
@@ -105,7 +116,17 @@ func recoverJournal(ctx context.Context, client *liveapi.Client, jrnl *journal.J
 			diags.AddError("Restore journal not usable", err.Error())
 			continue
 		}
-		diags.Append(completeEntry(ctx, client, hold, entry)...)
+		said := completeEntry(ctx, client, hold, entry)
+		diags.Append(said...)
+		if command == 0 {
+			continue
+		}
+		for _, w := range said.Warnings() {
+			report := journal.Report{Command: command, Created: time.Now(), Summary: w.Summary(), Detail: w.Detail()}
+			if err := jrnl.AddReport(report); err != nil {
+				tflog.Warn(ctx, "could not keep the report of a completed write-back", map[string]any{"error": err.Error()})
+			}
+		}
 	}
 	return diags
 }
