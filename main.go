@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -37,15 +40,21 @@ func main() {
 		quietUnlessShown(os.Getenv, os.Setenv)
 	}
 
-	server, err := provider.NewProtocol6Server(version)()
+	var opts []provider.Option
+	if !debug {
+		guard := provider.NewExitGuard()
+		finishBeforeExit(guard)
+		opts = append(opts, provider.WithExitGuard(guard))
+	}
+	server, err := provider.NewProtocol6Server(version, opts...)()
 	if err != nil {
 		log.Fatal(err.Error())
 	}
-	var opts []tf6server.ServeOpt
+	var serveOpts []tf6server.ServeOpt
 	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
+		serveOpts = append(serveOpts, tf6server.WithManagedDebug())
 	}
-	err = tf6server.Serve("registry.terraform.io/liveops/volcengine", func() tfprotov6.ProviderServer { return server }, opts...)
+	err = tf6server.Serve("registry.terraform.io/liveops/volcengine", func() tfprotov6.ProviderServer { return server }, serveOpts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}
@@ -72,3 +81,25 @@ func quietUnlessShown(getenv func(string) string, setenv func(string, string) er
 		}
 	}
 }
+
+// finishBeforeExit makes SIGTERM end the process only once the deletes that
+// must finish have (within provider.FinishBound): a cancelled CI job sends
+// it to Terraform and the provider alike, and Terraform waits for the
+// operations in flight. With nothing in flight the process ends at once,
+// as it would by default. SIGINT needs no handling: the plugin server
+// ignores it, since Terraform stops its providers itself.
+func finishBeforeExit(guard *provider.ExitGuard) {
+	terms := make(chan os.Signal, 1)
+	signal.Notify(terms, syscall.SIGTERM)
+	go func() {
+		<-terms
+		ctx, cancel := context.WithTimeout(context.Background(), provider.FinishBound)
+		defer cancel()
+		guard.Wait(ctx)
+		os.Exit(exitOnSIGTERM)
+	}()
+}
+
+// exitOnSIGTERM is the exit status of a process ended by SIGTERM, as a
+// shell reports it.
+const exitOnSIGTERM = 128 + 15

@@ -150,7 +150,7 @@ func TestCutDestroy(t *testing.T) {
 		readings = []string{"merged"}
 	}
 	for _, reading := range readings {
-		for _, cut := range []string{"ctrl-c", "provider killed", "terraform killed"} {
+		for _, cut := range []string{"ctrl-c", "sigterm", "provider killed", "terraform killed"} {
 			t.Run(reading+"/"+cut, func(t *testing.T) {
 				t.Parallel()
 				runCut(t, h, reading, cut)
@@ -196,6 +196,18 @@ func runCut(t *testing.T, h *tfrun.Harness, reading, cut string) {
 		// flight; the delete goes on once Terraform has taken the signal.
 		icpt.before = func() {
 			if err := p.Interrupt(); err != nil {
+				t.Error(err)
+			}
+			select {
+			case <-p.Saw("Interrupt received"):
+			case <-p.Done():
+			case <-ctx.Done():
+			}
+		}
+	case "sigterm":
+		// A cancelled CI job: SIGTERM to the whole process group.
+		icpt.before = func() {
+			if err := p.Terminate(); err != nil {
 				t.Error(err)
 			}
 			select {

@@ -35,6 +35,9 @@ type deleter struct {
 	// have to write anything back refuses.
 	journal   *journal.Journal
 	noJournal error
+	// guard, when set, holds the process's exit back while a delete
+	// finishes.
+	guard *ExitGuard
 	// onStep, when set, is told of each step boundary of a delete without
 	// an app as it is reached (the step constants): tests cut a delete
 	// there.
@@ -64,6 +67,10 @@ func (d *deleter) step(name string) {
 // write-back stops unfinished and stays in the restore journal and the
 // resource's private state, and the next run completes it.
 const finishBound = 2 * time.Minute
+
+// FinishBound is how long a delete may still run once it cannot be
+// stopped: the longest a process's exit waits on its ExitGuard.
+const FinishBound = finishBound
 
 // delete removes key's configuration. planned lists the IDs whose destroy
 // the plan of this delete holds as well (see privateData): a delete without
@@ -244,6 +251,7 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []cal
 	// From here on the delete runs to its end, within finishBound, whatever
 	// happens to ctx: Terraform waits for an operation in flight when it is
 	// interrupted, and a provider whose Terraform is gone goes on alone.
+	defer d.guard.enter()()
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishBound)
 	defer cancel()
 	_, delErr := d.client.DeleteCallback(fctx, liveapi.DeleteCallbackInput{Scope: key.Scope, MessageType: key.MessageType})

@@ -62,12 +62,26 @@ var (
 
 type volcengineProvider struct {
 	version string
+	guard   *ExitGuard
+}
+
+// Option adjusts the provider that New and NewProtocol6Server build.
+type Option func(*volcengineProvider)
+
+// WithExitGuard has every delete that must finish before the process ends
+// mark itself on g.
+func WithExitGuard(g *ExitGuard) Option {
+	return func(p *volcengineProvider) { p.guard = g }
 }
 
 // New returns a constructor of the provider for providerserver.
-func New(version string) func() provider.Provider {
+func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		return &volcengineProvider{version: version}
+		p := &volcengineProvider{version: version}
+		for _, opt := range opts {
+			opt(p)
+		}
+		return p
 	}
 }
 
@@ -181,6 +195,7 @@ func (p *volcengineProvider) Configure(ctx context.Context, req provider.Configu
 		tflog.Warn(ctx, "no restore journal", map[string]any{"error": err.Error()})
 	}
 	data := newProviderData(client, jrnl, err)
+	data.deleter.guard = p.guard
 	// A run cut short may have left write-backs to complete: they go before
 	// anything this run plans or changes.
 	resp.Diagnostics.Append(recoverJournal(ctx, client, jrnl, os.Getppid())...)

@@ -22,9 +22,9 @@ import (
 // handed a context that forwards to the request's until the call returns
 // and is empty and cancelled after it, so what it keeps is a few hundred
 // bytes a request.
-func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
+func NewProtocol6Server(version string, opts ...Option) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		s, err := providerserver.NewProtocol6WithError(New(version)())()
+		s, err := providerserver.NewProtocol6WithError(New(version, opts...)())()
 		if err != nil {
 			return nil, err
 		}

@@ -52,6 +52,12 @@ func (p *Process) Interrupt() error {
 	return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGINT)
 }
 
+// Terminate sends SIGTERM to the command's process group, as a CI runner
+// does to a cancelled job.
+func (p *Process) Terminate() error {
+	return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+}
+
 // Kill kills terraform alone; the provider it started lives on.
 func (p *Process) Kill() error {
 	return syscall.Kill(p.cmd.Process.Pid, syscall.SIGKILL)
