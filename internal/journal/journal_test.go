@@ -176,7 +176,7 @@ func TestHeldUntilTheHolderDies(t *testing.T) {
 		t.Skip("the helper process is killed with a signal")
 	}
 	root := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperHoldsAnEntry$")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "JOURNAL_TEST_HOLD_ROOT="+root)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -209,18 +209,19 @@ func TestHeldUntilTheHolderDies(t *testing.T) {
 	_ = h.Done()
 }
 
-// TestHelperHoldsAnEntry is the other process of TestHeldUntilTheHolderDies.
-func TestHelperHoldsAnEntry(t *testing.T) {
+// TestMain is also the other process of TestHeldUntilTheHolderDies: with
+// JOURNAL_TEST_HOLD_ROOT set, it holds an entry there until it is killed.
+func TestMain(m *testing.M) {
 	root := os.Getenv("JOURNAL_TEST_HOLD_ROOT")
 	if root == "" {
-		t.Skip("run by TestHeldUntilTheHolderDies")
+		os.Exit(m.Run())
 	}
 	h, err := Open(root, "http://127.0.0.1:1", "AKTEST").Begin(sampleEntry())
 	if err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 	fmt.Println(h.Path())
-	// Held until killed.
 	select {}
 }
 
