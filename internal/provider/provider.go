@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -62,6 +63,9 @@ var (
 
 type volcengineProvider struct {
 	version string
+	// configured is the data Configure built, once it has: the protocol
+	// server counts the operations it serves in its scheduler.
+	configured atomic.Pointer[providerData]
 }
 
 // New returns a constructor of the provider for providerserver.
@@ -187,6 +191,7 @@ func (p *volcengineProvider) Configure(ctx context.Context, req provider.Configu
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	p.configured.Store(data)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

@@ -215,9 +215,6 @@ func (r *liveCallbackResource) Configure(_ context.Context, req resource.Configu
 // are known, since it is derived from them alone, and refuses a second
 // resource of the same run that declares the same configuration.
 func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.shared != nil {
-		defer r.shared.sched.begin()()
-	}
 	if req.Plan.Raw.IsNull() {
 		r.modifyDestroyPlan(ctx, req, resp)
 		return
@@ -261,7 +258,6 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer r.shared.sched.begin()()
 	var plan liveCallbackModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	keyWO := configWriteOnlyKey(ctx, req.Config, &resp.Diagnostics)
@@ -363,7 +359,6 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer r.shared.sched.begin()()
 	var state liveCallbackModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -418,7 +413,6 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer r.shared.sched.begin()()
 	var plan liveCallbackModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	keyWO := configWriteOnlyKey(ctx, req.Config, &resp.Diagnostics)
@@ -513,7 +507,6 @@ func (r *liveCallbackResource) modifyDestroyPlan(ctx context.Context, req resour
 }
 
 func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defer r.shared.sched.begin()()
 	var state liveCallbackModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {

@@ -5,6 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
 )
 
 // The quiet period follows how long Terraform takes to start the next
@@ -111,5 +115,102 @@ func TestSchedulerDrainsAtTheRunsEnd(t *testing.T) {
 	endMany()
 	if s.working != 0 {
 		t.Errorf("%d operations still counted", s.working)
+	}
+}
+
+// The stall rule counts every operation the provider serves: a data source
+// read, a list read and a validation are work in the scheduler's picture,
+// not a stall.
+func TestSchedulerCountsEveryOperation(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t)
+	p := newProtoProvider(t, emu)
+	s := p.provider.configured.Load().sched
+	ctx := context.Background()
+	working := func() int {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.working
+	}
+
+	schemas, err := p.server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsType := schemas.DataSourceSchemas["volcengine_live_callbacks"].ValueType().(tftypes.Object)
+	dsConfig := p.dynamic(dsType, objectOf(dsType, map[string]tftypes.Value{"vhost": str(vhost)}))
+	// Each reads a scope of its own: the client keeps a scope's answer.
+	reads := []struct {
+		name string
+		read func()
+	}{
+		{"ReadDataSource", func() {
+			resp, err := p.server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "volcengine_live_callbacks", Config: dsConfig})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			failOnDiagnostics(t, "ReadDataSource", resp.Diagnostics)
+		}},
+		{"ListResource", func() { p.list(map[string]string{"domain": liveemu.DemoDomain}, false, 0) }},
+	}
+	for _, r := range reads {
+		name := r.name
+		hold := emu.HoldRequests("DescribeCallback", nil)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			r.read()
+		}()
+		select {
+		case <-hold.Arrived():
+		case <-done:
+			t.Fatalf("%s returned without reading the vhost", name)
+		}
+		if n := working(); n != 1 {
+			t.Errorf("%s in flight: %d operations at work, want 1", name, n)
+		}
+		hold.Release()
+		<-done
+		if n := working(); n != 0 {
+			t.Errorf("%s done: %d operations at work, want 0", name, n)
+		}
+	}
+
+	// A validation is too quick to catch in flight: it shows as an
+	// operation that started and ended.
+	validations := map[string]func() ([]*tfprotov6.Diagnostic, error){
+		"ValidateResourceConfig": func() ([]*tfprotov6.Diagnostic, error) {
+			cfg := objectOf(p.resourceType, map[string]tftypes.Value{"vhost": str(vhost), "message_type": str("push"),
+				"callback_detail_list": details("https://hooks.example.com/validate", "")})
+			resp, err := p.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: callbackType, Config: p.dynamic(p.resourceType, cfg)})
+			if err != nil {
+				return nil, err
+			}
+			return resp.Diagnostics, nil
+		},
+		"ValidateDataResourceConfig": func() ([]*tfprotov6.Diagnostic, error) {
+			resp, err := p.server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "volcengine_live_callbacks", Config: dsConfig})
+			if err != nil {
+				return nil, err
+			}
+			return resp.Diagnostics, nil
+		},
+	}
+	for name, validate := range validations {
+		s.mu.Lock()
+		s.lastEnded = false
+		s.mu.Unlock()
+		diags, err := validate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		failOnDiagnostics(t, name, diags)
+		s.mu.Lock()
+		counted := s.lastEnded && s.working == 0
+		s.mu.Unlock()
+		if !counted {
+			t.Errorf("%s was not counted as an operation", name)
+		}
 	}
 }

@@ -24,16 +24,23 @@ import (
 // bytes a request.
 func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		s, err := providerserver.NewProtocol6WithError(New(version)())()
-		if err != nil {
-			return nil, err
-		}
-		fs, ok := s.(frameworkServer)
-		if !ok {
-			return nil, fmt.Errorf("the framework's protocol server %T lacks list resources, actions or state stores", s)
-		}
-		return &releasingServer{frameworkServer: fs}, nil
+		return newProtocol6Server(&volcengineProvider{version: version})
 	}
+}
+
+// newProtocol6Server serves p: the framework's server, each operation
+// counted in p's scheduler (countingServer), each per-resource request's
+// context let go of when the request ends (releasingServer).
+func newProtocol6Server(p *volcengineProvider) (*releasingServer, error) {
+	s, err := providerserver.NewProtocol6WithError(p)()
+	if err != nil {
+		return nil, err
+	}
+	fs, ok := s.(frameworkServer)
+	if !ok {
+		return nil, fmt.Errorf("the framework's protocol server %T lacks list resources, actions or state stores", s)
+	}
+	return &releasingServer{frameworkServer: &countingServer{frameworkServer: fs, provider: p}}, nil
 }
 
 // frameworkServer is every protocol interface that the framework's server
