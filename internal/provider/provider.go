@@ -1,5 +1,3 @@
-// Package provider implements the volcengine Terraform provider for Live
-// callback configurations.
 package provider
 
 import (

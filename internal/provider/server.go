@@ -11,8 +11,9 @@ import (
 )
 
 // NewProtocol6Server returns a constructor of the provider's protocol
-// server: the framework's, with each per-resource request's context let go
-// of when the request ends.
+// server: the framework's, with each per-resource call counted in the
+// scheduler (countingServer) and its request's context let go of when the
+// request ends.
 //
 // The framework keeps the cancel function of every request's context until
 // StopProvider, which Terraform does not send at the end of a command, so
