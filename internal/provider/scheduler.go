@@ -45,7 +45,8 @@ const (
 	// run deletes a moment later (an extra write-back), and a create whose
 	// old configuration is still to be deleted under another address is
 	// refused ("Live callback not created yet"). Shown by
-	// TestSchedulerQuietPeriodFollowsTerraformsPace.
+	// TestSchedulerQuietPeriodFollowsTerraformsPace; the wait it bounds, by
+	// TestProtocolDestroyPlanRenameWaitsForOldDelete.
 	minQuiet = 300 * time.Millisecond
 
 	// planQuiet is the least quiet period of a destroy plan's wait
@@ -107,7 +108,11 @@ type runPicture struct {
 // Terraform does elsewhere: another provider's operation, or Terraform's own
 // work between two of ours (expanding a large module, evaluating
 // expressions). When those take longer than the quiet period, a waiter goes
-// too soon, with minQuiet's costs. Shown by
+// too soon, with minQuiet's costs. A waiter in Terraform's only free slot
+// (always, at -parallelism=1) goes with what it waits for undone, since
+// Terraform cannot start that until it returns: where that decides a run's
+// outcome, doc.go names the configurations that avoid it, and
+// TestWalkOrderConfigurations in internal/randomized applies them. Shown by
 // TestDeleteWideWaitsForTheRunsOwnDeletes and
 // TestSchedulerCountsEveryOperation.
 func (p runPicture) stalled() bool {
@@ -123,8 +128,7 @@ func (p runPicture) stalled() bool {
 // It assumes that the most operations seen at once is Terraform's
 // parallelism. Early in a run, before it has been seen, a stall of waiters
 // that fill every slot looks like the end: they all go at once, in an
-// order the rules no longer choose, which is where a run's outcome can
-// depend on walk order (see doc.go). Shown by
+// order the rules no longer choose, with minQuiet's costs. Shown by
 // TestSchedulerDrainsAtTheRunsEnd.
 func (p runPicture) draining() bool {
 	return p.stalled() && p.waiters < p.maxWorking
