@@ -126,10 +126,13 @@ func (p runPicture) stalled() bool {
 // waiter go (scheduler.first), and the next stall decides again.
 //
 // It assumes that the most operations seen at once is Terraform's
-// parallelism. Early in a run, before it has been seen, a stall of waiters
-// that fill every slot looks like the end: they all go at once, in an
-// order the rules no longer choose, with minQuiet's costs. Shown by
-// TestSchedulerDrainsAtTheRunsEnd.
+// parallelism, so that fewer waiters than that leave a slot Terraform would
+// have filled had it anything ready. In a run that never fills its
+// parallelism (a small run, a narrow graph), as many waiters as the most
+// seen are taken for every slot held: they go one a stall rather than all
+// at once (a delay). A stall with free slots that comes from Terraform's
+// slowness rather than an empty queue lets every waiter go too soon, with
+// minQuiet's costs. Shown by TestSchedulerDrainsAtTheRunsEnd.
 func (p runPicture) draining() bool {
 	return p.stalled() && p.waiters < p.maxWorking
 }
