@@ -1,3 +1,6 @@
+// The protocol server's count of the operations it serves, for the
+// scheduler.
+
 package provider
 
 import (

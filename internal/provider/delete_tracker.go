@@ -1,3 +1,6 @@
+// The delete tracker: the run's deletes in flight and expected, and the
+// records it wrote, for its deletes without an app.
+
 package provider
 
 import (

@@ -1,3 +1,6 @@
+// The locks that keep a delete without an app apart from the writes and
+// deletes it could reach.
+
 package provider
 
 import (

@@ -1,3 +1,6 @@
+// The plan registry: which configurations the run's resources declare,
+// create and destroy.
+
 package provider
 
 import (

@@ -1,3 +1,6 @@
+// What one configured provider instance shares between its resources, data
+// source and list resource.
+
 package provider
 
 import (

@@ -1,3 +1,6 @@
+// The scheduler: how long an operation that depends on others of the same
+// run waits for them, and the named rules that decide it.
+
 package provider
 
 import (

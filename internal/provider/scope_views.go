@@ -1,3 +1,6 @@
+// The scope views: each scope's configurations read once and shared by the
+// resources of a run.
+
 package provider
 
 import (
