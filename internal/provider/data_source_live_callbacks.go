@@ -28,7 +28,6 @@ func NewLiveCallbacksDataSource() datasource.DataSource {
 
 type liveCallbacksDataSource struct {
 	client *liveapi.Client
-	coord  *coordinator
 }
 
 type liveCallbacksModel struct {
@@ -159,7 +158,7 @@ func (d *liveCallbacksDataSource) Configure(_ context.Context, req datasource.Co
 			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	d.client, d.coord = data.client, data.coord
+	d.client = data.client
 }
 
 func (d *liveCallbacksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -28,8 +28,11 @@ import (
 // written back exactly, deletes, reads again and writes back, exactly as
 // read, whatever went missing — except what this run is deleting too.
 type deleter struct {
-	client *liveapi.Client
-	coord  *coordinator
+	client  *liveapi.Client
+	views   *scopeViews
+	locks   *locks
+	deletes *deleteTracker
+	sched   *scheduler
 	// journal records what a delete must write back before it deletes;
 	// nil, for noJournal, where there is none: then a delete that would
 	// have to write anything back refuses.
@@ -84,7 +87,7 @@ const FinishBound = finishBound
 // it is. delete answers the write-back it owes in turn when it fails after
 // its DeleteCallback may have been sent.
 func (d *deleter) delete(ctx context.Context, key callbackKey, planned []callbackKey, pending *pendingRestore) (diag.Diagnostics, *pendingRestore) {
-	defer d.coord.beginDelete(key)()
+	defer d.deletes.beginDelete(key)()
 	if pending != nil {
 		diags := d.completePending(ctx, key, pending)
 		if diags.HasError() {
@@ -108,7 +111,7 @@ func (d *deleter) delete1(ctx context.Context, key callbackKey, planned []callba
 // the same lock as a delete's own write-back.
 func (d *deleter) completePending(ctx context.Context, key callbackKey, p *pendingRestore) diag.Diagnostics {
 	var diags diag.Diagnostics
-	unlock, err := d.coord.lock(ctx, callbackKey{Scope: liveapi.Scope{Vhost: p.Vhost}, MessageType: p.MessageType}, true)
+	unlock, err := d.locks.lock(ctx, callbackKey{Scope: liveapi.Scope{Vhost: p.Vhost}, MessageType: p.MessageType}, true)
 	if err != nil {
 		diags.Append(apiErrorDiagnostic("Error completing the write-back of an earlier delete of "+key.String(), err))
 		return diags
@@ -139,7 +142,7 @@ func (d *deleter) completePending(ctx context.Context, key callbackKey, p *pendi
 
 func (d *deleter) deleteApp(ctx context.Context, key callbackKey) diag.Diagnostics {
 	var diags diag.Diagnostics
-	unlock, err := d.coord.lock(ctx, key, false)
+	unlock, err := d.locks.lock(ctx, key, false)
 	if err != nil {
 		diags.Append(apiErrorDiagnostic("Error deleting Live callback "+key.String(), err))
 		return diags
@@ -150,7 +153,7 @@ func (d *deleter) deleteApp(ctx context.Context, key callbackKey) diag.Diagnosti
 		diags.Append(apiErrorDiagnostic("Error deleting Live callback "+key.String(), err))
 		return diags
 	}
-	d.coord.deleted(key)
+	d.deletes.deleted(key)
 	return diags
 }
 
@@ -165,22 +168,22 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []cal
 		return diags
 	}
 
-	vhost, err := d.vhostOf(ctx, key)
+	vhost, err := d.reachVhost(ctx, key)
 	if err != nil {
 		return fail(err), nil
 	}
 	if vhost == "" {
 		// The domain's answer lists nothing: under every reading its
 		// configuration is gone.
-		d.coord.deleted(key)
+		d.deletes.deleted(key)
 		return diags, nil
 	}
 
 	// Let this run's own deletes in reach go first: then this delete
 	// neither removes nor restores them. Those the plan destroys too need
 	// no wait: this delete takes them along.
-	d.coord.awaitDeletes(ctx, true, func() int {
-		items, err := d.coord.view(ctx, liveapi.Scope{Vhost: vhost})
+	d.sched.awaitDeletes(ctx, true, func() int {
+		items, err := d.views.read(ctx, liveapi.Scope{Vhost: vhost})
 		if err != nil {
 			return 0
 		}
@@ -193,7 +196,7 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []cal
 		return n
 	})
 
-	unlock, err := d.coord.lock(ctx, key, true)
+	unlock, err := d.locks.lock(ctx, key, true)
 	if err != nil {
 		return fail(err), nil
 	}
@@ -202,7 +205,7 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []cal
 	in := liveapi.DescribeCallbackInput{Scope: liveapi.Scope{Vhost: vhost}, MessageType: key.MessageType}
 	before, _, err := d.client.DescribeCallback(ctx, in)
 	if liveapi.IsNotFound(err) {
-		d.coord.deleted(key)
+		d.deletes.deleted(key)
 		return diags, nil
 	}
 	if err != nil {
@@ -210,13 +213,13 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []cal
 	}
 	if _, ok := findCallback(before, key, vhost); !ok {
 		tflog.Debug(ctx, "the configuration is already gone; not calling DeleteCallback", map[string]any{"id": key.String()})
-		d.coord.deleted(key)
+		d.deletes.deleted(key)
 		return diags, nil
 	}
 
 	d.step(stepRead)
 	keep, along := d.inReach(key, vhost, before, planned)
-	d.coord.expectDeletes(along)
+	d.deletes.expectDeletes(along)
 	if bad := unrestorable(keep); len(bad) > 0 {
 		diags.AddError("Live callback not deleted: the delete could remove other configurations",
 			fmt.Sprintf("Deleting %s calls DeleteCallback without an app, which may also remove these configurations "+
@@ -260,7 +263,7 @@ func (d *deleter) deleteWide(ctx context.Context, key callbackKey, planned []cal
 		delErr = nil
 	}
 	if delErr == nil {
-		d.coord.deleted(key)
+		d.deletes.deleted(key)
 		if len(along) > 0 {
 			// Their own deletes still run: whether this delete reached them
 			// depends on how the API reads it.
@@ -317,10 +320,10 @@ func (d *deleter) plannedAway(it liveapi.Callback, vhost string, planned []callb
 	for i, p := range planned {
 		domainVhost := vhost
 		if p.Domain != "" {
-			domainVhost = d.coord.vhostOf(p)
+			domainVhost = d.views.knownVhost(p)
 		}
 		if p.matches(it, domainVhost) {
-			if d.coord.wroteMatching(it, vhost) {
+			if d.deletes.wroteMatching(it, vhost) {
 				return nil
 			}
 			return &planned[i]
@@ -329,14 +332,15 @@ func (d *deleter) plannedAway(it liveapi.Callback, vhost string, planned []callb
 	return nil
 }
 
-// vhostOf returns the vhost whose records a delete of key could reach: the
-// key's own, or the one that a domain's answer names. An empty vhost for a
-// domain means the domain's answer lists nothing.
-func (d *deleter) vhostOf(ctx context.Context, key callbackKey) (string, error) {
-	if v := d.coord.vhostOf(key); v != "" {
+// reachVhost returns the vhost whose records a delete of key could reach:
+// the key's own, or the one that a domain's answer names, read when not
+// known yet. An empty vhost for a domain means the domain's answer lists
+// nothing.
+func (d *deleter) reachVhost(ctx context.Context, key callbackKey) (string, error) {
+	if v := d.views.knownVhost(key); v != "" {
 		return v, nil
 	}
-	items, err := d.coord.view(ctx, key.Scope)
+	items, err := d.views.read(ctx, key.Scope)
 	if liveapi.IsNotFound(err) {
 		return "", nil
 	}
@@ -369,7 +373,7 @@ func (d *deleter) inReach(key callbackKey, vhost string, before []liveapi.Callba
 	for _, it := range before {
 		add(it)
 	}
-	for _, it := range d.coord.writtenUnder(vhost, key.MessageType) {
+	for _, it := range d.deletes.writtenUnder(vhost, key.MessageType) {
 		if it.Domain == "" && it.Vhost == "" {
 			continue
 		}
@@ -380,7 +384,7 @@ func (d *deleter) inReach(key callbackKey, vhost string, before []liveapi.Callba
 	}
 	for _, rec := range order {
 		it := byRecord[rec]
-		if key.matches(it, vhost) || d.coord.beingDeleted(it) {
+		if key.matches(it, vhost) || d.deletes.beingDeleted(it) {
 			continue
 		}
 		if p := d.plannedAway(it, vhost, planned); p != nil {

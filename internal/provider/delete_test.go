@@ -214,7 +214,7 @@ func TestDeleteWideSkipsWhatTheRunDeletes(t *testing.T) {
 		consoleMade(liveemu.Readings{}, "keep", "push", false),
 		consoleMade(liveemu.Readings{}, "going", "push", false))
 	data := emu.providerData(t)
-	done := data.coord.beginDelete(callbackKey{Scope: liveapi.Scope{Vhost: vhost}, App: "going", MessageType: "push"})
+	done := data.deletes.beginDelete(callbackKey{Scope: liveapi.Scope{Vhost: vhost}, App: "going", MessageType: "push"})
 	defer done()
 	// Nothing else is working in this instance, so the delete does not
 	// wait for "going" to be deleted first.
@@ -255,10 +255,10 @@ func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
 
 	// Another operation is at work in the instance, as when Terraform runs
 	// the app deletes in other slots.
-	end := data.coord.begin()
+	end := data.sched.begin()
 	result := make(chan diag.Diagnostics)
 	go func() {
-		defer data.coord.begin()()
+		defer data.sched.begin()()
 		diags, _ := data.deleter.delete(ctx, pushKey, nil, nil)
 		result <- diags
 	}()
@@ -266,7 +266,7 @@ func TestDeleteWideWaitsForTheRunsOwnDeletes(t *testing.T) {
 	firstRead.Release()
 	// The shared read of the vhost is the wide delete's: once it is in, the
 	// wide delete counts both app configurations as still to be deleted.
-	if items, err := data.coord.view(ctx, liveapi.Scope{Vhost: vhost}); err != nil || len(items) != 3 {
+	if items, err := data.views.read(ctx, liveapi.Scope{Vhost: vhost}); err != nil || len(items) != 3 {
 		t.Fatalf("the vhost's shared read: %d configurations, error %v; want 3", len(items), err)
 	}
 	if n := emu.Calls("DescribeCallback"); n != 1 {

@@ -1,5 +1,6 @@
 // The provider binary's journal command: the restore journal shown, or
 // replayed by hand.
+
 package provider
 
 import (

@@ -34,7 +34,7 @@ func NewLiveCallbackListResource() list.ListResource {
 
 type liveCallbackListResource struct {
 	client *liveapi.Client
-	coord  *coordinator
+	views  *scopeViews
 }
 
 type liveCallbackListModel struct {
@@ -102,7 +102,7 @@ func (l *liveCallbackListResource) Configure(_ context.Context, req resource.Con
 			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	l.client, l.coord = data.client, data.coord
+	l.client, l.views = data.client, data.views
 }
 
 func (l *liveCallbackListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
@@ -122,7 +122,7 @@ func (l *liveCallbackListResource) List(ctx context.Context, req list.ListReques
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	l.coord.learn(scope, items)
+	l.views.learn(scope, items)
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		var pushed int64

@@ -213,8 +213,9 @@ func TestProtocolDestroyPlanRenameWaitsForOldDelete(t *testing.T) {
 			// The old resource's delete is under way, its DeleteCallback held
 			// at the emulator, when the create is applied: the create finds
 			// that delete still to finish and waits for it. The delete is let
-			// go once the create's apply has begun; a create that did not
-			// wait would write meanwhile, and the delete then remove it.
+			// go once the scheduler shows the create waiting; a create that did
+			// not wait would return first, refused or having written what the
+			// delete then removes.
 			plan := applier.planCreate(app)
 			oldDelete := emu.HoldRequests("DeleteCallback", nil)
 			deleted := make(chan struct{})
@@ -223,13 +224,18 @@ func TestProtocolDestroyPlanRenameWaitsForOldDelete(t *testing.T) {
 				applier.applyDestroy(old, oldPlan)
 			}()
 			<-oldDelete.Arrived()
-			applying := make(chan struct{})
-			created := make(chan *tfprotov6.ApplyResourceChangeResponse)
+			created := make(chan *tfprotov6.ApplyResourceChangeResponse, 1)
+			returned := make(chan struct{})
 			go func() {
-				close(applying)
+				defer close(returned)
 				created <- applier.applyCreate(app, plan)
 			}()
-			<-applying
+			if !awaitWaiters(applier.provider.configured.Load().sched, 1, returned) {
+				oldDelete.Release()
+				<-deleted
+				t.Fatalf("the create returned without waiting for the old resource's delete:\n%s",
+					diagnosticsText((<-created).Diagnostics))
+			}
 			oldDelete.Release()
 			<-deleted
 			resp := <-created

@@ -33,6 +33,7 @@ type listServer interface {
 type protoProvider struct {
 	t            *testing.T
 	server       listServer
+	provider     *volcengineProvider
 	resourceType tftypes.Object
 	identityType tftypes.Object
 	listType     tftypes.Object
@@ -41,13 +42,10 @@ type protoProvider struct {
 func newProtoProvider(t *testing.T, emu *testEmulator) *protoProvider {
 	t.Helper()
 	ctx := context.Background()
-	plain, err := providerserver.NewProtocol6WithError(New("test")())()
+	prov := &volcengineProvider{version: "test"}
+	server, err := newProtocol6Server(prov)
 	if err != nil {
 		t.Fatal(err)
-	}
-	server, ok := plain.(listServer)
-	if !ok {
-		t.Fatalf("the provider server %T does not serve list resources", plain)
 	}
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
@@ -66,6 +64,7 @@ func newProtoProvider(t *testing.T, emu *testEmulator) *protoProvider {
 	p := &protoProvider{
 		t:            t,
 		server:       server,
+		provider:     prov,
 		resourceType: schemas.ResourceSchemas[callbackType].ValueType().(tftypes.Object),
 		identityType: identities.IdentitySchemas[callbackType].ValueType().(tftypes.Object),
 		listType:     schemas.ListResourceSchemas[callbackType].ValueType().(tftypes.Object),

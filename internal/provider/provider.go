@@ -1,5 +1,3 @@
-// Package provider implements the volcengine Terraform provider for Live
-// callback configurations.
 package provider
 
 import (
@@ -10,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -63,6 +62,9 @@ var (
 type volcengineProvider struct {
 	version string
 	guard   *ExitGuard
+	// configured is the data Configure built, once it has: the protocol
+	// server counts the operations it serves in its scheduler.
+	configured atomic.Pointer[providerData]
 }
 
 // Option adjusts the provider that New and NewProtocol6Server build.
@@ -202,6 +204,7 @@ func (p *volcengineProvider) Configure(ctx context.Context, req provider.Configu
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	p.configured.Store(data)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

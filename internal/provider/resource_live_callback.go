@@ -46,7 +46,7 @@ func NewLiveCallbackResource() resource.Resource {
 
 type liveCallbackResource struct {
 	client  *liveapi.Client
-	coord   *coordinator
+	shared  *providerData
 	deleter *deleter
 }
 
@@ -208,18 +208,15 @@ func (r *liveCallbackResource) Configure(_ context.Context, req resource.Configu
 			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	r.client, r.coord, r.deleter = data.client, data.coord, data.deleter
+	r.client, r.shared, r.deleter = data.client, data, data.deleter
 }
 
 // ModifyPlan shows the ID in the plan as soon as the identifying attributes
 // are known, since it is derived from them alone, and refuses a second
 // resource of the same run that declares the same configuration.
 func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.coord != nil {
-		defer r.coord.begin()()
-	}
 	if req.Plan.Raw.IsNull() {
-		r.planDestroy(ctx, req, resp)
+		r.modifyDestroyPlan(ctx, req, resp)
 		return
 	}
 	// What a destroy plan noted is for that plan's delete alone.
@@ -248,7 +245,7 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 		declares = prior.key() == key
 	}
-	if declares && r.coord != nil && !r.coord.plan(key) {
+	if declares && r.shared != nil && !r.shared.plans.declare(key) {
 		resp.Diagnostics.AddError("Live callback declared twice",
 			fmt.Sprintf("Another volcengine_live_callback of this configuration also declares %s. One configuration can be "+
 				"managed by one resource only: remove one of the two resources, or give it another vhost, domain, app or "+
@@ -261,10 +258,9 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer r.coord.begin()()
 	var plan liveCallbackModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	keyWO := writeOnlyKey(ctx, req.Config, &resp.Diagnostics)
+	keyWO := configWriteOnlyKey(ctx, req.Config, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -276,7 +272,7 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 	defer cancel()
 
 	key := plan.key()
-	done, ok := r.coord.beginCreate(key)
+	done, ok := r.shared.plans.beginCreate(key)
 	if !ok {
 		resp.Diagnostics.AddError("Live callback declared twice",
 			fmt.Sprintf("Another volcengine_live_callback of this run is creating %s as well. Remove one of the two resources.", key))
@@ -287,14 +283,14 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 	// A delete without an app of this run may have taken along the
 	// configuration of a resource renamed without a moved block, whose own
 	// delete is still to run: that delete must go first.
-	if r.coord.deleteExpected(key) {
-		r.coord.awaitDeletes(ctx, false, func() int {
-			if r.coord.deleteExpected(key) {
+	if r.shared.deletes.deleteExpected(key) {
+		r.shared.sched.awaitDeletes(ctx, false, func() int {
+			if r.shared.deletes.deleteExpected(key) {
 				return 1
 			}
 			return 0
 		})
-		if r.coord.deleteExpected(key) {
+		if r.shared.deletes.deleteExpected(key) {
 			resp.Diagnostics.AddError("Live callback not created yet",
 				fmt.Sprintf("This run also destroys %s under another resource address, and that delete has not run "+
 					"yet; creating it first would let that delete remove it. Declare the rename with a moved block, or "+
@@ -310,14 +306,14 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 		// A resource renamed or moved without a moved block is deleted under
 		// its old name in the same run: let that delete go first. No lock
 		// is held while waiting, since that delete may need it.
-		r.coord.awaitDeletes(ctx, false, func() int {
+		r.shared.sched.awaitDeletes(ctx, false, func() int {
 			if _, still, err := r.existing(ctx, key); still && err == nil {
 				return 1
 			}
 			return 0
 		})
 	}
-	unlock, err := r.coord.lock(ctx, key, false)
+	unlock, err := r.shared.locks.lock(ctx, key, false)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(), err))
 		return
@@ -357,13 +353,12 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 		}
 		return
 	}
-	r.coord.wrote(key, desired)
+	r.shared.deletes.wrote(key, desired)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 }
 
 func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer r.coord.begin()()
 	var state liveCallbackModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -384,7 +379,7 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error reading Live callback "+key.String(), err))
 		return
 	}
-	r.coord.learn(key.Scope, items)
+	r.shared.views.learn(key.Scope, items)
 	priv, diags := loadPrivate(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
@@ -418,10 +413,9 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer r.coord.begin()()
 	var plan liveCallbackModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	keyWO := writeOnlyKey(ctx, req.Config, &resp.Diagnostics)
+	keyWO := configWriteOnlyKey(ctx, req.Config, &resp.Diagnostics)
 	priv, diags := loadPrivate(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -455,7 +449,7 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 		priv.PendingRestore = nil
 		resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: priv.Extra})...)
 	}
-	unlock, err := r.coord.lock(ctx, key, false)
+	unlock, err := r.shared.locks.lock(ctx, key, false)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error updating Live callback "+key.String(), err))
 		return
@@ -465,7 +459,7 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error updating Live callback "+key.String(), err))
 		return
 	}
-	r.coord.wrote(key, desired)
+	r.shared.deletes.wrote(key, desired)
 
 	// create_time keeps its planned value even where a restore by a delete
 	// of this run re-created the configuration: the next refresh shows the
@@ -477,7 +471,7 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 }
 
-// planDestroy notes the destroy of a configuration for the other plans of
+// modifyDestroyPlan notes the destroy of a configuration for the other plans of
 // this instance. A configuration without an app is deleted by a
 // DeleteCallback that may reach every configuration of its message type
 // under the vhost: its plan waits until this instance has planned
@@ -485,8 +479,8 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 // destroys too. Its delete then takes them along, rather than waiting for
 // their own deletes, which Terraform may not start while the deletes
 // without an app fill its parallelism, or writing them back.
-func (r *liveCallbackResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.coord == nil || req.State.Raw.IsNull() {
+func (r *liveCallbackResource) modifyDestroyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.shared == nil || req.State.Raw.IsNull() {
 		return
 	}
 	var prior liveCallbackModel
@@ -495,25 +489,24 @@ func (r *liveCallbackResource) planDestroy(ctx context.Context, req resource.Mod
 		return
 	}
 	key := prior.key()
-	r.coord.planDestroy(key)
+	r.shared.plans.noteDestroy(key)
 	if key.App != "" || resp.Private == nil {
 		return
 	}
-	r.coord.awaitPlans(ctx)
+	r.shared.sched.awaitPlans(ctx)
 	priv, diags := loadPrivate(ctx, resp.Private)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
 	priv.PlannedDeletes = nil
-	for _, k := range r.coord.destroysPlannedNear(key) {
+	for _, k := range r.shared.plans.destroysPlannedNear(key) {
 		priv.PlannedDeletes = append(priv.PlannedDeletes, k.String())
 	}
 	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, priv)...)
 }
 
 func (r *liveCallbackResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defer r.coord.begin()()
 	var state liveCallbackModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -575,17 +568,17 @@ func (r *liveCallbackResource) ImportState(ctx context.Context, req resource.Imp
 
 // existing looks key up in the scope's shared view.
 func (r *liveCallbackResource) existing(ctx context.Context, key callbackKey) (liveapi.Callback, bool, error) {
-	items, err := r.coord.view(ctx, key.Scope)
+	items, err := r.shared.views.read(ctx, key.Scope)
 	if err != nil {
 		return liveapi.Callback{}, false, err
 	}
-	found, ok := findCallback(items, key, r.coord.vhostOf(key))
+	found, ok := findCallback(items, key, r.shared.views.knownVhost(key))
 	return found, ok, nil
 }
 
-// writeOnlyKey returns the write-only key: it exists only in the
+// configWriteOnlyKey returns the write-only key: it exists only in the
 // configuration.
-func writeOnlyKey(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) string {
+func configWriteOnlyKey(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) string {
 	var keyWO types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("auth_key_primary_wo"), &keyWO)...)
 	return keyWO.ValueString()
@@ -660,9 +653,9 @@ func (m liveCallbackModel) key() callbackKey {
 	}
 }
 
-// writeOnlyKey reports whether the auth key is managed through the
+// usesWriteOnlyKey reports whether the auth key is managed through the
 // write-only attribute, in which case it never enters the state.
-func (m liveCallbackModel) writeOnlyKey() bool {
+func (m liveCallbackModel) usesWriteOnlyKey() bool {
 	return !m.AuthKeyPrimaryWOVersion.IsNull()
 }
 
@@ -705,7 +698,7 @@ func (m *liveCallbackModel) fill(c liveapi.Callback) {
 	m.CallbackDetailList = details
 	m.AuthEnable = types.BoolValue(c.AuthEnable)
 	m.TranscodeCallback = types.BoolValue(c.TranscodeCallback)
-	if !m.writeOnlyKey() && !keyMasked(c.AuthKeyPrimary) {
+	if !m.usesWriteOnlyKey() && !keyMasked(c.AuthKeyPrimary) {
 		m.AuthKeyPrimary = types.StringNull()
 		if c.AuthKeyPrimary != "" {
 			m.AuthKeyPrimary = types.StringValue(c.AuthKeyPrimary)

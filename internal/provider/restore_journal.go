@@ -1,5 +1,6 @@
 // The restore journal as the provider uses it: where it lives, and the
 // completion of write-backs that a run cut short left behind.
+
 package provider
 
 import (

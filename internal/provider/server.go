@@ -11,8 +11,9 @@ import (
 )
 
 // NewProtocol6Server returns a constructor of the provider's protocol
-// server: the framework's, with each per-resource request's context let go
-// of when the request ends.
+// server: the framework's, with each per-resource call counted in the
+// scheduler (countingServer) and its request's context let go of when the
+// request ends.
 //
 // The framework keeps the cancel function of every request's context until
 // StopProvider, which Terraform does not send at the end of a command, so
@@ -24,16 +25,27 @@ import (
 // bytes a request.
 func NewProtocol6Server(version string, opts ...Option) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		s, err := providerserver.NewProtocol6WithError(New(version, opts...)())()
-		if err != nil {
-			return nil, err
+		p := &volcengineProvider{version: version}
+		for _, opt := range opts {
+			opt(p)
 		}
-		fs, ok := s.(frameworkServer)
-		if !ok {
-			return nil, fmt.Errorf("the framework's protocol server %T lacks list resources, actions or state stores", s)
-		}
-		return &releasingServer{frameworkServer: fs}, nil
+		return newProtocol6Server(p)
 	}
+}
+
+// newProtocol6Server serves p: the framework's server, each operation
+// counted in p's scheduler (countingServer), each per-resource request's
+// context let go of when the request ends (releasingServer).
+func newProtocol6Server(p *volcengineProvider) (*releasingServer, error) {
+	s, err := providerserver.NewProtocol6WithError(p)()
+	if err != nil {
+		return nil, err
+	}
+	fs, ok := s.(frameworkServer)
+	if !ok {
+		return nil, fmt.Errorf("the framework's protocol server %T lacks list resources, actions or state stores", s)
+	}
+	return &releasingServer{frameworkServer: &countingServer{frameworkServer: fs, provider: p}}, nil
 }
 
 // frameworkServer is every protocol interface that the framework's server

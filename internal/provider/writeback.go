@@ -1,5 +1,6 @@
 // Writing back configurations that a delete without an app removed, and
 // describing them well enough to recreate by hand.
+
 package provider
 
 import (

@@ -81,6 +81,8 @@ type resourceSpec struct {
 	Name string
 	Key  key
 	settings
+	// DependsOn names resources of the configuration this one depends on.
+	DependsOn []string
 }
 
 type run struct {
@@ -98,6 +100,8 @@ type run struct {
 	free             []key // keys neither managed nor unmanaged yet
 	nextName         int
 	fixedParallelism int // 0: random
+	// blocks are written after the resources: moved blocks, say.
+	blocks string
 }
 
 func newRun(t *testing.T, h *tfrun.Harness, seed uint64) *run {
@@ -496,7 +500,11 @@ provider "volcengine" {
 		if m.Transcode {
 			b.WriteString("  transcode_callback = true\n")
 		}
+		if len(m.DependsOn) > 0 {
+			fmt.Fprintf(&b, "  depends_on = [volcengine_live_callback.%s]\n", strings.Join(m.DependsOn, ", volcengine_live_callback."))
+		}
 		b.WriteString("}\n")
 	}
+	b.WriteString(r.blocks)
 	return b.String()
 }
