@@ -33,7 +33,8 @@
 //     (restore_journal.go, internal/journal), keys included, before
 //     anything is deleted.
 //  5. Delete. From here on the delete runs to its end within finishBound,
-//     whatever happens to the request's context.
+//     whatever happens to the request's context, and holds the process's
+//     exit (ExitGuard, exit_guard.go) so that a SIGTERM waits for it.
 //  6. Read again and write back each record that went missing, exactly as
 //     read in step 2 (writeback.go), then check that each is there as
 //     written, and remove the journal entry.
@@ -41,7 +42,9 @@
 // A run cut short between steps 4 and 6 (Ctrl-C, a killed process) loses
 // nothing: the next run of the provider for the same account finds the
 // journal entry when it is configured and completes the write-back, never
-// overwriting a configuration that exists again. A delete that fails after
+// overwriting a configuration that exists again; what it wrote back is said
+// once more in the command's next walk (journal.Report), since Terraform
+// drops the warnings of the refresh before a destroy. A delete that fails after
 // step 5 keeps its resource in the state and the write-back it owes in the
 // resource's private state (private.go, pendingRestore), so that the next
 // delete or update of that resource completes it first, on any machine.
