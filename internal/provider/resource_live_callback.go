@@ -122,12 +122,14 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 						"callback_type": schema.StringAttribute{
 							MarkdownDescription: "Receiver type. Only `HTTP` exists; it covers HTTP and HTTPS " +
 								"addresses. Defaults to `HTTP`. The API's answers may spell it `http`: a spelling " +
-								"that differs only in case is no change.",
+								"that differs only in case is no change, and writes always send `HTTP`, the " +
+								"documented spelling.",
 							Optional: true,
 							Computed: true,
 							Default:  stringdefault.StaticString(liveapi.CallbackTypeHTTP),
 							// The API's own examples write "http": a spelling
-							// that differs only in case is no change.
+							// that differs only in case is no change; toCallback
+							// sends the documented one.
 							PlanModifiers: []planmodifier.String{keepSpellingModifier{}},
 							Validators:    []validator.String{callbackTypeValidator{}},
 						},
@@ -681,10 +683,21 @@ func (m liveCallbackModel) toCallback(keyWO string) liveapi.Callback {
 	}
 	for _, d := range m.CallbackDetailList {
 		cb.CallbackDetailList = append(cb.CallbackDetailList, liveapi.CallbackDetail{
-			URL: d.URL.ValueString(), CallbackType: d.CallbackType.ValueString(),
+			URL: d.URL.ValueString(), CallbackType: documentedSpelling(d.CallbackType.ValueString()),
 		})
 	}
 	return cb
+}
+
+// documentedSpelling returns the callback type as the reference documents
+// it, the one spelling every reading of the API accepts: the state may hold
+// the spelling of an answer or of the configuration, which differ only in
+// case.
+func documentedSpelling(t string) string {
+	if strings.EqualFold(t, liveapi.CallbackTypeHTTP) {
+		return liveapi.CallbackTypeHTTP
+	}
+	return t
 }
 
 // fill copies what the server reports into the model, so that every field
