@@ -65,9 +65,9 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"`app`, or a domain's, never removes other configurations, although the API's DeleteCallback may reach " +
 			"them: the provider reads what the delete could reach first, writes back exactly what it removed and " +
 			"warns, or refuses before deleting when something in reach could not be written back exactly.\n\n" +
-			"The provider confirms writes without a call per resource: `create_time` is known from the first " +
-			"refresh after creation. Where the API takes a while to show a change, a plan made meanwhile shows " +
-			"the configuration as the API does; the next apply converges.\n",
+			"The provider confirms writes without a call per resource: what an apply leaves in the state is what " +
+			"the next refresh reads, `create_time` included. Where the API takes a while to show a change, a plan " +
+			"made meanwhile shows the configuration as the API does; the next apply converges.\n",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`vhost:<vhost>:<app>:<message_type>` (the app may be empty) or " +
@@ -180,8 +180,11 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Default:  booldefault.StaticBool(false),
 			},
 			"create_time": schema.StringAttribute{
-				MarkdownDescription: "When the configuration was first created, RFC 3339 in UTC; null until the first " +
-					"refresh after Terraform creates it. A configuration that a delete wrote back has the time of that write.",
+				MarkdownDescription: "When the configuration was first created, RFC 3339 in UTC. For a configuration " +
+					"Terraform creates, the time the API accepted the create by the provider's clock (the API answers " +
+					"none, and reading it back would cost a call), which a refresh keeps as long as the API's own time " +
+					"is within five minutes of it; otherwise, as for an imported configuration, the API's time. A " +
+					"configuration that a delete wrote back has the time of that write.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -345,8 +348,6 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 
 	desired := plan.toCallback(keyWO)
 	plan.ID = types.StringValue(key.String())
-	// The creation time is the server's; it is read on the next refresh
-	// rather than with a call per resource now.
 	plan.CreateTime = types.StringNull()
 	if _, err := r.client.UpdateCallback(ctx, desired); err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(), err))
@@ -360,6 +361,11 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	r.coord.wrote(key, desired)
+	// The API's answer carries no creation time, and reading it back would
+	// cost a call per resource (or per scope and per parallel batch of
+	// creates, over the apply's budget): the time the API accepted the
+	// create stands for it, and a refresh keeps it (see fill).
+	plan.CreateTime = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 }
@@ -724,7 +730,30 @@ func (m *liveCallbackModel) fill(c liveapi.Callback) {
 			m.AuthKeyPrimary = types.StringValue(c.AuthKeyPrimary)
 		}
 	}
-	m.CreateTime = types.StringValue(c.CreateTime)
+	if !sameCreation(m.CreateTime.ValueString(), c.CreateTime) {
+		m.CreateTime = types.StringValue(c.CreateTime)
+	}
+}
+
+// createTimeSkew is how far the server's creation time of a configuration
+// may be from the time the provider saw its create accepted, for the two to
+// name one creation: the provider records its own clock at create (the API
+// answers no time), and the clocks differ by the request's latency and
+// their skew, which the API's signature check bounds to minutes. A
+// configuration deleted and made again outside Terraform within this span
+// keeps the recorded time; its other settings still show as drift.
+const createTimeSkew = 5 * time.Minute
+
+// sameCreation reports whether the state's creation time and the server's
+// name the same creation, so that a refresh keeps the state's.
+func sameCreation(state, server string) bool {
+	s, err1 := time.Parse(time.RFC3339, state)
+	v, err2 := time.Parse(time.RFC3339, server)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	d := s.Sub(v)
+	return d <= createTimeSkew && d >= -createTimeSkew
 }
 
 // keepSpellingModifier plans the state's value for a value that differs

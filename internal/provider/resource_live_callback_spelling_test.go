@@ -85,17 +85,13 @@ resource "volcengine_live_callback" "lower" {
 				Steps: []resource.TestStep{
 					{
 						// Adopted as it is: the answer's spelling is no change.
-						Config: emu.providerConfig(importBlock, adoptedHCL("https://console.example.com/adopted")),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction("volcengine_live_callback.adopted", plancheck.ResourceActionNoop),
-						}},
+						Config:           emu.providerConfig(importBlock, adoptedHCL("https://console.example.com/adopted")),
+						ConfigPlanChecks: expectAction("volcengine_live_callback.adopted", plancheck.ResourceActionNoop),
 					},
 					{
 						// An update of the adopted one and a create spelt "http".
-						Config: emu.providerConfig(adoptedHCL("https://hooks.example.com/adopted"), lowerHCL),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction("volcengine_live_callback.adopted", plancheck.ResourceActionUpdate),
-						}},
+						Config:           emu.providerConfig(adoptedHCL("https://hooks.example.com/adopted"), lowerHCL),
+						ConfigPlanChecks: expectAction("volcengine_live_callback.adopted", plancheck.ResourceActionUpdate),
 						Check: resource.ComposeTestCheckFunc(
 							onlyDocumented,
 							emu.expectStored(vhost, "adopted", "record", "https://hooks.example.com/adopted"),
