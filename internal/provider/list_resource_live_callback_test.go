@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -173,7 +174,10 @@ func TestAccLiveCallbackList_generateConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	emu := newTestEmulatorWith(t, liveemu.Config{Readings: readings})
-	seedListed(t, emu, listSeed()...)
+	// What the console makes, a key stored with signing off included.
+	seedListed(t, emu, append(listSeed(), storedKeyOff())...)
+	before := emu.All()
+	emu.ResetCounters()
 
 	pluginDir := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-volcengine"), ".")
@@ -218,10 +222,10 @@ func TestAccLiveCallbackList_generateConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	generated := string(raw)
-	if n := strings.Count(generated, "\nimport {"); n != 4 {
-		t.Fatalf("generated %d import blocks, want one for each of the 3 configurations of the vhost and the 1 of the domain:\n%s", n, generated)
+	if n := strings.Count(generated, "\nimport {"); n != 5 {
+		t.Fatalf("generated %d import blocks, want one for each of the 4 configurations of the vhost and the 1 of the domain:\n%s", n, generated)
 	}
-	for _, absent := range []string{"create_time", "consolekey123", "\n  id "} {
+	for _, absent := range []string{"create_time", "consolekey123", "storedkey456", "\n  id "} {
 		if strings.Contains(generated, absent) {
 			t.Fatalf("the generated configuration has %q:\n%s", absent, generated)
 		}
@@ -240,11 +244,20 @@ func TestAccLiveCallbackList_generateConfig(t *testing.T) {
 	}
 	write("generated.tf", withKey)
 
-	if out := run("apply", "-auto-approve"); !strings.Contains(out, "Resources: 4 imported, 0 added, 0 changed, 0 destroyed.") {
+	if out := run("apply", "-auto-approve"); !strings.Contains(out, "Resources: 5 imported, 0 added, 0 changed, 0 destroyed.") {
 		t.Fatalf("apply of the generated configuration:\n%s", out)
+	}
+	if n := emu.Calls("UpdateCallback") + emu.Calls("DeleteCallback"); n != 0 {
+		t.Fatalf("the adoption wrote %d times", n)
+	}
+	if after := emu.All(); !reflect.DeepEqual(before, after) {
+		t.Fatalf("the adoption changed the server:\n before %+v\n after  %+v", before, after)
 	}
 	if out := run("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
 		t.Fatalf("plan after the import:\n%s", out)
+	}
+	if out := run("plan", "-refresh-only", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
+		t.Fatalf("refresh-only plan after the import:\n%s", out)
 	}
 	state := run("show", "-json")
 	for _, identity := range []string{

@@ -146,8 +146,10 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"auth_key_primary": schema.StringAttribute{
 				MarkdownDescription: "Key used to sign callback messages; required when `auth_enable` is `true`. " +
 					"Stored in state (sensitive). Where the API returns keys in plain text, a key changed outside " +
-					"Terraform shows as drift; where it masks them, the configured key stands. Prefer " +
-					"`auth_key_primary_wo` to keep it out of state.",
+					"Terraform shows as drift; where it masks them, the configured key stands. A key stored while " +
+					"`auth_enable` is `false` (made in the console, say) is kept as stored when this attribute is " +
+					"left out: no change is planned and updates send it back. Prefer `auth_key_primary_wo` to keep " +
+					"it out of state.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -422,7 +424,9 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	state.fill(found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: found.Extra, PendingRestore: priv.PendingRestore})...)
+	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{
+		Extra: found.Extra, StoredKey: storedKey(state, found), PendingRestore: priv.PendingRestore,
+	})...)
 }
 
 func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -447,6 +451,17 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 	// does not model goes back as it was last read.
 	desired := plan.toCallback(keyWO)
 	desired.Extra = priv.Extra
+	if desired.AuthKeyPrimary == "" && !desired.AuthEnable && priv.StoredKey != "" {
+		if keyMasked(priv.StoredKey) {
+			resp.Diagnostics.AddError("Live callback cannot be updated without losing its key",
+				fmt.Sprintf("%s has a key stored while auth_enable is false, and the API answers it masked. "+
+					"UpdateCallback replaces the whole configuration, so updating it without a key would erase the "+
+					"stored one. Set auth_key_primary to the stored key (signing stays off), or make this change in "+
+					"the Live console; then run Terraform again.", key))
+			return
+		}
+		desired.AuthKeyPrimary = priv.StoredKey
+	}
 	if masked := desired.MaskedFields(); len(masked) > 0 {
 		resp.Diagnostics.AddError("Live callback cannot be updated without losing settings",
 			fmt.Sprintf("%s has settings that Terraform does not manage (%s), and the API answers them masked. "+
@@ -461,7 +476,7 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 			return
 		}
 		priv.PendingRestore = nil
-		resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: priv.Extra})...)
+		resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: priv.Extra, StoredKey: priv.StoredKey})...)
 	}
 	unlock, err := r.coord.lock(ctx, key, false)
 	if err != nil {
@@ -724,7 +739,11 @@ func (m *liveCallbackModel) fill(c liveapi.Callback) {
 	m.CallbackDetailList = details
 	m.AuthEnable = types.BoolValue(c.AuthEnable)
 	m.TranscodeCallback = types.BoolValue(c.TranscodeCallback)
-	if !m.writeOnlyKey() && !keyMasked(c.AuthKeyPrimary) {
+	// A key stored with signing off stays out of a state that has none:
+	// the configuration of an adopted configuration need not repeat it,
+	// and updates send it back from the private state (storedKey).
+	unusedKey := !c.AuthEnable && m.AuthKeyPrimary.IsNull()
+	if !m.writeOnlyKey() && !keyMasked(c.AuthKeyPrimary) && !unusedKey {
 		m.AuthKeyPrimary = types.StringNull()
 		if c.AuthKeyPrimary != "" {
 			m.AuthKeyPrimary = types.StringValue(c.AuthKeyPrimary)
@@ -775,6 +794,16 @@ func (keepSpellingModifier) PlanModifyString(_ context.Context, req planmodifier
 	if strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
 		resp.PlanValue = req.StateValue
 	}
+}
+
+// storedKey returns the key the API holds unused, with signing off, for a
+// resource whose state (after fill) has none: an update sends it back, since
+// UpdateCallback would erase it otherwise.
+func storedKey(state liveCallbackModel, c liveapi.Callback) string {
+	if c.AuthEnable || !state.AuthKeyPrimary.IsNull() || state.writeOnlyKey() {
+		return ""
+	}
+	return c.AuthKeyPrimary
 }
 
 // keyMasked reports a key the API answered masked, such as `5552*****e4e2`.
