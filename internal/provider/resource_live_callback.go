@@ -48,6 +48,7 @@ type liveCallbackResource struct {
 	client  *liveapi.Client
 	coord   *coordinator
 	deleter *deleter
+	plans   *planLedger
 }
 
 func (r *liveCallbackResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -59,8 +60,8 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One Volcengine Live callback configuration: where Live sends the messages of one " +
 			"message type for a vhost (optionally narrowed to one app) or a push domain.\n\n" +
-			"Creating this resource never takes over a configuration that already exists: the create fails with " +
-			"the `import` block that adopts it. Updates keep the settings this resource does not model (set in the " +
+			"Creating this resource never takes over a configuration that already exists: the plan fails with " +
+			"the `import` block that adopts it, and the apply checks again. Updates keep the settings this resource does not model (set in the " +
 			"console), since the API replaces a configuration as a whole. Destroying a configuration without an " +
 			"`app`, or a domain's, never removes other configurations, although the API's DeleteCallback may reach " +
 			"them: the provider reads what the delete could reach first, writes back exactly what it removed and " +
@@ -215,12 +216,13 @@ func (r *liveCallbackResource) Configure(_ context.Context, req resource.Configu
 			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	r.client, r.coord, r.deleter = data.client, data.coord, data.deleter
+	r.client, r.coord, r.deleter, r.plans = data.client, data.coord, data.deleter, data.plans
 }
 
 // ModifyPlan shows the ID in the plan as soon as the identifying attributes
-// are known, since it is derived from them alone, and refuses a second
-// resource of the same run that declares the same configuration.
+// are known, since it is derived from them alone, refuses a second
+// resource of the same run that declares the same configuration, and
+// refuses a create of a configuration that already exists.
 func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.coord != nil {
 		defer r.coord.begin()()
@@ -254,6 +256,9 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 		var prior liveCallbackModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 		declares = prior.key() == key
+		if r.plans != nil {
+			r.plans.hold(prior.key())
+		}
 	}
 	if declares && r.coord != nil && !r.coord.plan(key) {
 		resp.Diagnostics.AddError("Live callback declared twice",
@@ -261,6 +266,13 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"managed by one resource only: remove one of the two resources, or give it another vhost, domain, app or "+
 				"message type.", key))
 		return
+	}
+	// A create must not take over what exists: the plan says so already.
+	if req.State.Raw.IsNull() && r.coord != nil && r.plans != nil {
+		resp.Diagnostics.Append(r.planAbsent(ctx, key)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	if plan.ID.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), key.String())...)
@@ -337,14 +349,7 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	if exists {
-		resp.Diagnostics.AddError("Live callback already exists",
-			fmt.Sprintf("%s already exists (created %s), so creating it would overwrite a configuration that Terraform "+
-				"does not manage. To manage it with this resource, import it by adding this block to the configuration "+
-				"and applying again:\n\nimport {\n  to = <this resource's address>\n  id = %q\n}\n\n"+
-				"or run: terraform import <this resource's address> %s\n\n"+
-				"If another resource of this configuration managed it and was renamed or removed in the same run, "+
-				"declare the rename with a moved block, or apply again once that resource is destroyed.",
-				key, existing.CreateTime, key.String(), key.String()))
+		resp.Diagnostics.Append(alreadyExistsDiagnostic(key, existing))
 		return
 	}
 
@@ -381,6 +386,9 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	key := state.key()
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
+	if r.plans != nil {
+		r.plans.hold(key)
+	}
 
 	items, err := r.client.ListScope(ctx, key.Scope)
 	if liveapi.IsNotFound(err) {
