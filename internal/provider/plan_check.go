@@ -74,12 +74,26 @@ func (r *liveCallbackResource) planAbsent(ctx context.Context, key callbackKey) 
 		return diags
 	}
 	ours := func() bool { return r.plans.holds(key) || r.coord.destroyIsPlanned(key) }
-	if !ours() {
-		// The resource that holds it may not be refreshed or planned yet:
-		// Terraform plans resources in any order.
-		r.coord.awaitPlans(ctx)
+	if ours() {
+		return diags
 	}
-	if !ours() {
+	// The resource that holds it may not be refreshed or planned yet, since
+	// Terraform plans resources in any order; and Terraform plans each
+	// create once more in the apply, where the delete of a resource renamed
+	// without a moved block may be removing it meanwhile.
+	r.coord.awaitDeletes(ctx, false, func() int {
+		if ours() {
+			return 0
+		}
+		if _, still, err := r.existing(ctx, key); still && err == nil {
+			return 1
+		}
+		return 0
+	})
+	if ours() {
+		return diags
+	}
+	if existing, exists, err = r.existing(ctx, key); err == nil && exists {
 		diags.Append(alreadyExistsDiagnostic(key, existing))
 	}
 	return diags
