@@ -18,13 +18,21 @@ import (
 // -replace, a change of vhost, domain, app or message type), or follows the
 // destroy of a resource renamed without a moved block; and a second
 // resource declaring it is refused as declared twice.
+//
+// It also remembers, for aliases (aliases.go), which record each ID of the
+// state names and which ID each declared record goes by.
 type planLedger struct {
-	mu   sync.Mutex
-	held map[callbackKey]bool
+	mu       sync.Mutex
+	held     map[callbackKey]bool
+	records  map[callbackKey]callbackKey
+	declared map[callbackKey]callbackKey
 }
 
 func newPlanLedger() *planLedger {
-	return &planLedger{held: map[callbackKey]bool{}}
+	return &planLedger{
+		held: map[callbackKey]bool{}, records: map[callbackKey]callbackKey{},
+		declared: map[callbackKey]callbackKey{},
+	}
 }
 
 // hold records that a resource of the state holds k.

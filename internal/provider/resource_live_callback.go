@@ -267,6 +267,13 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"message type.", key))
 		return
 	}
+	// Nor may two IDs that name one record.
+	if declares && r.plans != nil {
+		if other, clash := r.plans.declareRecord(r.recordOfPlan(ctx, key), key); clash {
+			resp.Diagnostics.Append(aliasDeclaredDiagnostic(key, other))
+			return
+		}
+	}
 	// A create must not take over what exists: the plan says so already.
 	if req.State.Raw.IsNull() && r.coord != nil && r.plans != nil {
 		resp.Diagnostics.Append(r.planAbsent(ctx, key)...)
@@ -430,6 +437,9 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if r.plans != nil {
+		r.plans.holdRecord(key, recordID(found))
+	}
 	state.fill(found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{
@@ -531,6 +541,12 @@ func (r *liveCallbackResource) planDestroy(ctx context.Context, req resource.Mod
 		return
 	}
 	r.coord.awaitPlans(ctx)
+	if r.plans != nil {
+		if others := r.aliasesStillManaged(ctx, key); len(others) > 0 {
+			resp.Diagnostics.Append(aliasDestroyDiagnostic(key, others))
+			return
+		}
+	}
 	priv, diags := loadPrivate(ctx, resp.Private)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
