@@ -259,6 +259,15 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if r.plans != nil {
 			r.plans.hold(prior.key())
 		}
+		// An update that would erase a key stored unused, which the API
+		// answers masked, fails at plan as it would at apply.
+		if declares && !req.Plan.Raw.Equal(req.State.Raw) && plan.AuthKeyPrimary.IsNull() && !plan.writeOnlyKey() &&
+			!plan.AuthEnable.IsUnknown() && !plan.AuthEnable.ValueBool() {
+			if priv, diags := loadPrivate(ctx, req.Private); !diags.HasError() && keyMasked(priv.StoredKey) {
+				resp.Diagnostics.Append(maskedStoredKeyDiagnostic(key))
+				return
+			}
+		}
 	}
 	if declares && r.coord != nil && !r.coord.plan(key) {
 		resp.Diagnostics.AddError("Live callback declared twice",
@@ -471,11 +480,7 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 	desired.Extra = priv.Extra
 	if desired.AuthKeyPrimary == "" && !desired.AuthEnable && priv.StoredKey != "" {
 		if keyMasked(priv.StoredKey) {
-			resp.Diagnostics.AddError("Live callback cannot be updated without losing its key",
-				fmt.Sprintf("%s has a key stored while auth_enable is false, and the API answers it masked. "+
-					"UpdateCallback replaces the whole configuration, so updating it without a key would erase the "+
-					"stored one. Set auth_key_primary to the stored key (signing stays off), or make this change in "+
-					"the Live console; then run Terraform again.", key))
+			resp.Diagnostics.Append(maskedStoredKeyDiagnostic(key))
 			return
 		}
 		desired.AuthKeyPrimary = priv.StoredKey
@@ -818,6 +823,17 @@ func (keepSpellingModifier) PlanModifyString(_ context.Context, req planmodifier
 	if strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
 		resp.PlanValue = req.StateValue
 	}
+}
+
+// maskedStoredKeyDiagnostic refuses an update that would erase a key
+// stored with signing off, which the API answers masked and so cannot be
+// sent back.
+func maskedStoredKeyDiagnostic(key callbackKey) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Live callback cannot be updated without losing its key",
+		fmt.Sprintf("%s has a key stored while auth_enable is false, and the API answers it masked. "+
+			"UpdateCallback replaces the whole configuration, so updating it without a key would erase the "+
+			"stored one. Set auth_key_primary to the stored key (signing stays off), or make this change in "+
+			"the Live console; then run Terraform again.", key))
 }
 
 // storedKey returns the key the API holds unused, with signing off, for a

@@ -67,8 +67,10 @@ import {
 				},
 			}
 			if r.MaskKeys {
+				// Refused at plan already, with nothing written.
 				update = resource.TestStep{
 					Config:      config("https://hooks.example.com/quiet"),
+					PlanOnly:    true,
 					ExpectError: regexp.MustCompile(`(?s)cannot be updated without losing its key.*Set\s+auth_key_primary`),
 				}
 			}
