@@ -132,4 +132,3 @@ func printDiagnostics(w io.Writer, diags diag.Diagnostics) {
 		fmt.Fprintf(w, "%s: %s\n%s\n\n", d.Severity(), d.Summary(), d.Detail())
 	}
 }
-

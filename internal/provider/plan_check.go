@@ -63,7 +63,7 @@ func (c *coordinator) destroyIsPlanned(k callbackKey) bool {
 // too, with the advice of the API's error.
 func (r *liveCallbackResource) planAbsent(ctx context.Context, key callbackKey) diag.Diagnostics {
 	var diags diag.Diagnostics
-	existing, exists, err := r.existing(ctx, key)
+	_, exists, err := r.existing(ctx, key)
 	if liveapi.IsNotFound(err) {
 		// Only a warning: Terraform plans creates in refresh-only runs too,
 		// which must not fail because a vhost is gone; and the vhost may be
@@ -101,7 +101,7 @@ func (r *liveCallbackResource) planAbsent(ctx context.Context, key callbackKey) 
 	if ours() {
 		return diags
 	}
-	if existing, exists, err = r.existing(ctx, key); err == nil && exists {
+	if existing, exists, err := r.existing(ctx, key); err == nil && exists {
 		diags.Append(alreadyExistsDiagnostic(key, existing))
 	}
 	return diags
