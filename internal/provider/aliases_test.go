@@ -74,47 +74,54 @@ func TestAccLiveCallback_aliasesDeclared(t *testing.T) {
 // with the removed block that forgets it instead, which then works.
 func TestAccLiveCallback_aliasDestroyRefused(t *testing.T) {
 	t.Parallel()
-	emu, _ := readingEmulator(t, "merged")
-	seed(t, emu, emuCallback(vhost, "", "", "push", "https://console.example.com/push"))
 	urls := []string{"https://console.example.com/push"}
-	wide := callbackHCL("wide", "vhost", vhost, "", "push", urls)
-	domain := callbackHCL("domain", "domain", liveemu.DemoDomain, "", "push", urls)
-	both := emu.providerConfig(wide, domain)
-	stored := func(*terraform.State) error {
-		if _, ok := emu.Get(vhost, "", "push"); !ok {
-			return fmt.Errorf("the configuration both resources named is gone")
-		}
-		return nil
+	blocks := map[string]string{
+		"wide":   callbackHCL("wide", "vhost", vhost, "", "push", urls),
+		"domain": callbackHCL("domain", "domain", liveemu.DemoDomain, "", "push", urls),
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			// Both imported, as a provider that did not know aliases let
-			// happen.
-			{Config: both, ResourceName: "volcengine_live_callback.wide", ImportState: true, ImportStatePersist: true,
-				ImportStateId: "vhost:" + vhost + "::push"},
-			{Config: both, ResourceName: "volcengine_live_callback.domain", ImportState: true, ImportStatePersist: true,
-				ImportStateId: "domain:" + liveemu.DemoDomain + ":push"},
-			{
-				Config:      emu.providerConfig(wide),
-				ExpectError: regexp.MustCompile(`(?s)not destroyed: another resource manages it.*vhost:` + regexp.QuoteMeta(vhost) + `::push.*removed \{`),
-				Check:       stored,
-			},
-			{
-				Config: emu.providerConfig(wide, `
+	for removed, kept := range map[string]string{"domain": "wide", "wide": "domain"} {
+		t.Run("removing "+removed, func(t *testing.T) {
+			t.Parallel()
+			emu, _ := readingEmulator(t, "merged")
+			seed(t, emu, emuCallback(vhost, "", "", "push", "https://console.example.com/push"))
+			both := emu.providerConfig(blocks["wide"], blocks["domain"])
+			stored := func(*terraform.State) error {
+				if _, ok := emu.Get(vhost, "", "push"); !ok {
+					return fmt.Errorf("the configuration both resources named is gone")
+				}
+				return nil
+			}
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					// Both imported, as a provider that did not know aliases
+					// let happen.
+					{Config: both, ResourceName: "volcengine_live_callback.wide", ImportState: true, ImportStatePersist: true,
+						ImportStateId: "vhost:" + vhost + "::push"},
+					{Config: both, ResourceName: "volcengine_live_callback.domain", ImportState: true, ImportStatePersist: true,
+						ImportStateId: "domain:" + liveemu.DemoDomain + ":push"},
+					{
+						Config:      emu.providerConfig(blocks[kept]),
+						ExpectError: regexp.MustCompile(`(?s)not destroyed: another resource manages it.*removed \{`),
+						Check:       stored,
+					},
+					{
+						Config: emu.providerConfig(blocks[kept], `
 removed {
-  from = volcengine_live_callback.domain
+  from = volcengine_live_callback.`+removed+`
   lifecycle {
     destroy = false
   }
 }
 `),
-				Check: stored,
-			},
-		},
-	})
-	if _, ok := emu.Get(vhost, "", "push"); ok {
-		t.Fatal("destroying the remaining resource left its configuration")
+						Check: stored,
+					},
+				},
+			})
+			if _, ok := emu.Get(vhost, "", "push"); ok {
+				t.Fatal("destroying the remaining resource left its configuration")
+			}
+		})
 	}
 }
 
