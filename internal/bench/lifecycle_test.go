@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -286,13 +284,11 @@ func tail(out string, lines int) string {
 }
 
 // noDrift reports drift or changes in a saved refresh-only plan that
-// terraform called applyable. Two kinds are not drift of what the user
+// terraform called applyable. One kind is not drift of what the user
 // configured: Terraform 1.11 calls a refresh-only plan applyable when the
 // refreshed state differs from the prior one in any way, including the
 // order of the recorded sensitive attribute paths, which varies from run to
-// run when a resource type has more than one sensitive attribute; and the
-// provider confirms writes without reading them back, so create_time is
-// null until the first refresh fills it in (its documented behaviour).
+// run when a resource type has more than one sensitive attribute.
 func (w *workspace) noDrift(planFile string) string {
 	out, exitCode := w.terraform("show", "-json", "-no-color", planFile)
 	if exitCode != 0 {
@@ -301,7 +297,6 @@ func (w *workspace) noDrift(planFile string) string {
 	var plan struct {
 		ResourceDrift []struct {
 			Address string
-			Change  struct{ Before, After map[string]any }
 		} `json:"resource_drift"`
 		ResourceChanges []struct {
 			Address string
@@ -314,9 +309,7 @@ func (w *workspace) noDrift(planFile string) string {
 	}
 	var drifted, changed []string
 	for _, d := range plan.ResourceDrift {
-		if !createTimeFilled(d.Change.Before, d.Change.After) {
-			drifted = append(drifted, d.Address)
-		}
+		drifted = append(drifted, d.Address)
 	}
 	for _, rc := range plan.ResourceChanges {
 		if !slices.Equal(rc.Change.Actions, []string{"no-op"}) {
@@ -328,18 +321,6 @@ func (w *workspace) noDrift(planFile string) string {
 			drifted, changed, len(plan.OutputChanges))
 	}
 	return ""
-}
-
-// createTimeFilled reports whether a drifted object differs only by the
-// create_time that the refresh filled in.
-func createTimeFilled(before, after map[string]any) bool {
-	if before == nil || after == nil || before["create_time"] != nil || after["create_time"] == nil {
-		return false
-	}
-	before, after = maps.Clone(before), maps.Clone(after)
-	delete(before, "create_time")
-	delete(after, "create_time")
-	return reflect.DeepEqual(before, after)
 }
 
 // planEmpty reports a plan after apply that is not empty: apply must

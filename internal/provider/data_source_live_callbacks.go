@@ -58,9 +58,11 @@ func (d *liveCallbacksDataSource) Metadata(_ context.Context, req datasource.Met
 func (d *liveCallbacksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the Live callback configurations of a vhost or a push domain, optionally " +
-			"filtered by app and message type. Auth keys are never exposed. Each scope lists its own " +
-			"configurations, under their own IDs: a vhost its app-less and app configurations, a domain its " +
-			"own, even where the API answers one scope with the other's.",
+			"filtered by app and message type. Auth keys are never exposed. Each scope lists the configurations " +
+			"it names, each once and under the ID of the record it is: a vhost its app-less and app " +
+			"configurations, a domain its own, even where the API answers one scope with the other's. Where the " +
+			"API keeps a push domain's configuration as its vhost's app-less one, the domain shows that record " +
+			"under the vhost's ID.",
 		Attributes: map[string]schema.Attribute{
 			"vhost": schema.StringAttribute{
 				MarkdownDescription: "Vhost to list. Exactly one of `vhost` and `domain` must be set.",
@@ -184,7 +186,7 @@ func (d *liveCallbacksDataSource) Read(ctx context.Context, req datasource.ReadR
 		}
 		// Some readings of the API answer a domain with its vhost's
 		// configurations too, or a vhost with its domains' own records:
-		// each scope lists what is its own, under its own ID.
+		// each scope lists what it names, under the record's own ID.
 		key, own := listedKey(scope, c)
 		if !own {
 			continue

@@ -86,8 +86,11 @@ data "volcengine_live_callbacks" "domain" {
 					statecheck.ExpectKnownValue("data.volcengine_live_callbacks.push", callbacks, ids(
 						"vhost:"+vhost+"::push", "vhost:"+vhost+":app1:push")),
 					statecheck.ExpectKnownValue("data.volcengine_live_callbacks.none", callbacks, knownvalue.ListExact([]knownvalue.Check{})),
+					// The emulator's default reading keeps the domain's
+					// configuration as its vhost's app-less one: shown under
+					// the identity that record has.
 					statecheck.ExpectKnownValue("data.volcengine_live_callbacks.domain", callbacks, ids(
-						"domain:"+liveemu.DemoDomain+":push")),
+						"vhost:"+vhost+"::push")),
 					statecheck.ExpectKnownValue("data.volcengine_live_callbacks.app1", callbacks.AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id":                 knownvalue.StringExact("vhost:" + vhost + ":app1:push"),
 						"vhost":              knownvalue.StringExact(vhost),
@@ -107,7 +110,7 @@ data "volcengine_live_callbacks" "domain" {
 						"vhost": knownvalue.StringExact(vhost), "domain": knownvalue.Null(), "app": knownvalue.Null(),
 					})),
 					statecheck.ExpectKnownValue("data.volcengine_live_callbacks.domain", callbacks.AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"domain": knownvalue.StringExact(liveemu.DemoDomain), "app": knownvalue.Null(),
+						"vhost": knownvalue.StringExact(vhost), "domain": knownvalue.Null(), "app": knownvalue.Null(),
 					})),
 				},
 			},

@@ -127,14 +127,18 @@ func (l *liveCallbackListResource) List(ctx context.Context, req list.ListReques
 	stream.Results = func(push func(list.ListResult) bool) {
 		var pushed int64
 		for _, it := range items {
+			// Each record is listed by the scope of its identity alone, so
+			// that a query of a vhost and its domain lists a record they
+			// share once, under the vhost.
 			key, ok := listedKey(scope, it)
-			if !ok || (!m.App.IsNull() && key.App != m.App.ValueString()) ||
+			if !ok || key.Scope != scope || (!m.App.IsNull() && key.App != m.App.ValueString()) ||
 				(!m.MessageType.IsNull() && key.MessageType != m.MessageType.ValueString()) {
 				continue
 			}
 			if req.Limit > 0 && pushed >= req.Limit {
 				return
 			}
+
 			result := req.NewListResult(ctx)
 			result.DisplayName = displayName(key)
 			result.Diagnostics.Append(result.Identity.Set(ctx, identityOf(key))...)
@@ -151,18 +155,6 @@ func (l *liveCallbackListResource) List(ctx context.Context, req list.ListReques
 			}
 		}
 	}
-}
-
-// listedKey is the ID of an item read through scope s, when the item is one
-// of s's own configurations. Depending on the API's reading, DescribeCallback
-// by domain also answers its vhost's configurations, and by vhost the
-// records of its domains: those belong to another scope and are listed by
-// that scope, so that querying a vhost and its domains lists each record
-// once. (Where a domain's configuration is its vhost's app-less one, both
-// scopes name that one record, each by its own ID.)
-func listedKey(s liveapi.Scope, it liveapi.Callback) (callbackKey, bool) {
-	k := keyOf(s, it)
-	return k, k.Scope == s
 }
 
 // displayName describes a listed configuration for people, e.g.

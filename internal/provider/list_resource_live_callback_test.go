@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -38,8 +39,8 @@ func TestListedKeyKeepsToItsScope(t *testing.T) {
 		{byVhost, wideItem, "vhost:" + vhost + "::push"},
 		{byVhost, domainRecord, ""},
 		// Answers that carry no domain: the vhost's app-less record is
-		// what the domain names.
-		{byDomain, wideItem, "domain:" + liveemu.DemoDomain + ":push"},
+		// what the domain names, and its identity is the vhost's.
+		{byDomain, wideItem, "vhost:" + vhost + "::push"},
 		{byDomain, appItem, ""},
 		// Answers that carry domains: only the domain's own records.
 		{byDomain, domainRecord, "domain:" + liveemu.DemoDomain + ":push"},
@@ -73,10 +74,6 @@ func TestAccLiveCallbackList_query(t *testing.T) {
 			id["app"] = knownvalue.StringExact(app)
 		}
 		return id
-	}
-	domainID := map[string]knownvalue.Check{
-		"vhost": knownvalue.Null(), "domain": knownvalue.StringExact(liveemu.DemoDomain), "app": knownvalue.Null(),
-		"message_type": knownvalue.StringExact("snapshot"),
 	}
 	record := queryfilter.ByResourceIdentity(vhostID("live", "record"))
 	resource.UnitTest(t, resource.TestCase{
@@ -135,7 +132,9 @@ list "volcengine_live_callback" "domain" {
 					}),
 					querycheck.ExpectLength("volcengine_live_callback.app", 1),
 					querycheck.ExpectIdentity("volcengine_live_callback.app", vhostID("live", "record")),
-					querycheck.ExpectIdentity("volcengine_live_callback.domain", domainID),
+					// The domain's configuration is its vhost's record,
+					// listed by the vhost alone.
+					querycheck.ExpectLength("volcengine_live_callback.domain", 0),
 				},
 			},
 			{
@@ -159,22 +158,16 @@ list "volcengine_live_callback" "both" {
 // provider built from this tree and the list resource's example: terraform
 // query -generate-config-out writes configuration that, once the auth key is
 // added where auth is on, imports every listed configuration with nothing to
-// add or change, and leaves an empty plan (Terraform 1.14 and later). The
-// emulator keeps a domain's configurations apart from its vhost's, so that
-// the example's vhost and domain each list their own.
+// add or change, writes nothing, and leaves empty plans (Terraform 1.14 and
+// later); under the reading where a domain's configuration is its vhost's
+// app-less one, and the one where it is a record of its own, each record is
+// listed and imported once.
 func TestAccLiveCallbackList_generateConfig(t *testing.T) {
 	t.Parallel()
 	tf := terraformPath(t)
 	if !terraformAtLeast(t, tf, "1.14.0") {
 		t.Skip("terraform query needs Terraform 1.14 or later")
 	}
-	readings, err := liveemu.ReadingByName("separate-own")
-	if err != nil {
-		t.Fatal(err)
-	}
-	emu := newTestEmulatorWith(t, liveemu.Config{Readings: readings})
-	seedListed(t, emu, listSeed()...)
-
 	pluginDir := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-volcengine"), ".")
 	build.Dir = moduleRoot(t)
@@ -186,6 +179,19 @@ func TestAccLiveCallbackList_generateConfig(t *testing.T) {
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	for _, name := range []string{"merged", "separate-own"} {
+		t.Run(name, func(t *testing.T) { adoptThroughQuery(t, tf, cliConfig, name) })
+	}
+}
+
+// adoptThroughQuery adopts the console's configurations under a reading
+// of the API with the README's commands.
+func adoptThroughQuery(t *testing.T, tf, cliConfig, reading string) {
+	emu, r := readingEmulator(t, reading)
+	// What the console makes, a key stored with signing off included.
+	seedListed(t, emu, append(listSeed(), storedKeyOff())...)
+	before := emu.All()
+	emu.ResetCounters()
 	work := t.TempDir()
 	write := func(name, content string) {
 		t.Helper()
@@ -218,10 +224,12 @@ func TestAccLiveCallbackList_generateConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	generated := string(raw)
-	if n := strings.Count(generated, "\nimport {"); n != 4 {
-		t.Fatalf("generated %d import blocks, want one for each of the 3 configurations of the vhost and the 1 of the domain:\n%s", n, generated)
+	// Where the domain's configuration is its vhost's app-less one, the
+	// vhost lists it and the domain nothing: each record once.
+	if n := strings.Count(generated, "\nimport {"); n != 5 {
+		t.Fatalf("generated %d import blocks, want one for each of the 5 configurations:\n%s", n, generated)
 	}
-	for _, absent := range []string{"create_time", "consolekey123", "\n  id "} {
+	for _, absent := range []string{"create_time", "consolekey123", "storedkey456", "\n  id "} {
 		if strings.Contains(generated, absent) {
 			t.Fatalf("the generated configuration has %q:\n%s", absent, generated)
 		}
@@ -240,20 +248,38 @@ func TestAccLiveCallbackList_generateConfig(t *testing.T) {
 	}
 	write("generated.tf", withKey)
 
-	if out := run("apply", "-auto-approve"); !strings.Contains(out, "Resources: 4 imported, 0 added, 0 changed, 0 destroyed.") {
+	if out := run("apply", "-auto-approve"); !strings.Contains(out, "Resources: 5 imported, 0 added, 0 changed, 0 destroyed.") {
 		t.Fatalf("apply of the generated configuration:\n%s", out)
+	}
+	if n := emu.Calls("UpdateCallback") + emu.Calls("DeleteCallback"); n != 0 {
+		t.Fatalf("the adoption wrote %d times", n)
+	}
+	if after := emu.All(); !reflect.DeepEqual(before, after) {
+		t.Fatalf("the adoption changed the server:\n before %+v\n after  %+v", before, after)
 	}
 	if out := run("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
 		t.Fatalf("plan after the import:\n%s", out)
+	}
+	if out := run("plan", "-refresh-only", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
+		t.Fatalf("refresh-only plan after the import:\n%s", out)
 	}
 	state := run("show", "-json")
 	for _, identity := range []string{
 		`"identity":{"app":null,"domain":null,"message_type":"push","vhost":"` + vhost + `"}`,
 		`"identity":{"app":"live","domain":null,"message_type":"record","vhost":"` + vhost + `"}`,
-		`"identity":{"app":null,"domain":"` + liveemu.DemoDomain + `","message_type":"snapshot","vhost":null}`,
+		snapshotIdentity(r),
 	} {
 		if !strings.Contains(state, identity) {
 			t.Fatalf("the state records no %s:\n%s", identity, state)
 		}
 	}
+}
+
+// snapshotIdentity is the identity of the seeded domain's configuration:
+// the domain's own record, or its vhost's app-less one.
+func snapshotIdentity(r liveemu.Readings) string {
+	if r.DomainModel == liveemu.DomainSeparate {
+		return `"identity":{"app":null,"domain":"` + liveemu.DemoDomain + `","message_type":"snapshot","vhost":null}`
+	}
+	return `"identity":{"app":null,"domain":null,"message_type":"snapshot","vhost":"` + vhost + `"}`
 }

@@ -20,8 +20,12 @@ const privateKey = "live_callback"
 // take them along rather than wait for them or write them back; and, after
 // a delete without an app that failed once its DeleteCallback was sent, the
 // write-back it still owes, so that a run on any machine completes it.
+// StoredKey is the key the last read found stored with signing off where
+// the state holds none (as answered, so possibly masked), which an update
+// must send back.
 type privateData struct {
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
+	StoredKey      string                     `json:"stored_key,omitempty"`
 	PlannedDeletes []string                   `json:"planned_deletes,omitempty"`
 	PendingRestore *pendingRestore            `json:"pending_restore,omitempty"`
 }

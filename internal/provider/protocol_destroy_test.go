@@ -141,6 +141,7 @@ type rename struct {
 	app               map[string]tftypes.Value
 	old, wide         managedCallback
 	oldPlan, widePlan []byte
+	appPlan           *tfprotov6.PlanResourceChangeResponse
 }
 
 func newRename(t *testing.T) rename {
@@ -156,6 +157,9 @@ func newRename(t *testing.T) rename {
 	planner := newProtoProvider(t, rn.emu)
 	rn.oldPlan = planner.planDestroy(rn.old)
 	rn.widePlan = planner.planDestroy(rn.wide)
+	// The create under the new name: the plan that destroys the old name
+	// lets it take the configuration over.
+	rn.appPlan = planner.planCreate(rn.app)
 	return rn
 }
 
@@ -202,7 +206,7 @@ func TestProtocolDestroyPlanRenameWaitsForOldDelete(t *testing.T) {
 				t.Fatal("the vhost-wide delete did not take the planned app's configuration along; this test needs it to")
 			}
 			if !oldDeleteComes {
-				resp := applier.tryCreate(app)
+				resp := applier.applyCreate(app, rn.appPlan)
 				if !strings.Contains(diagnosticsText(resp.Diagnostics), "not created yet") {
 					t.Fatalf("creating the renamed resource with the old one's delete still to run: want it refused, got:\n%s",
 						diagnosticsText(resp.Diagnostics))
@@ -216,7 +220,7 @@ func TestProtocolDestroyPlanRenameWaitsForOldDelete(t *testing.T) {
 			// go once the scheduler shows the create waiting; a create that did
 			// not wait would return first, refused or having written what the
 			// delete then removes.
-			plan := applier.planCreate(app)
+			plan := rn.appPlan
 			oldDelete := emu.HoldRequests("DeleteCallback", nil)
 			deleted := make(chan struct{})
 			go func() {

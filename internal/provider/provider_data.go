@@ -25,6 +25,9 @@ type providerData struct {
 	// sched decides how long an operation waits for others of the run.
 	sched   *scheduler
 	deleter *deleter
+	// ledger holds the IDs the state holds and the records they name, for
+	// the plan's checks.
+	ledger *planLedger
 }
 
 // newProviderData builds the data of one configured provider. jrnl is the
@@ -39,6 +42,7 @@ func newProviderData(client *liveapi.Client, jrnl *journal.Journal, noJournal er
 		plans:   newPlanRegistry(),
 		deletes: newDeleteTracker(views, sched.notify),
 		sched:   sched,
+		ledger:  newPlanLedger(),
 	}
 	d.deleter = &deleter{client: client, views: d.views, locks: d.locks, deletes: d.deletes, sched: d.sched,
 		journal: jrnl, noJournal: noJournal}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -76,7 +77,7 @@ func testLifecycleUnderReading(t *testing.T, reading string) {
 
 	domainVhost := vhost
 	domainGet := func() (liveemu.Callback, bool) { return emu.GetDomain(liveemu.DemoDomain, "snapshot") }
-	importIgnore := []string{}
+	importIgnore := slices.Clone(createdByTerraform)
 	if r.MaskKeys {
 		// A masked key cannot be read back; the state keeps the configured one.
 		importIgnore = append(importIgnore, "auth_key_primary")

@@ -48,6 +48,8 @@ type liveCallbackResource struct {
 	client  *liveapi.Client
 	shared  *providerData
 	deleter *deleter
+	// ledger holds the IDs the state holds and the records they name.
+	ledger *planLedger
 }
 
 func (r *liveCallbackResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -59,15 +61,15 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One Volcengine Live callback configuration: where Live sends the messages of one " +
 			"message type for a vhost (optionally narrowed to one app) or a push domain.\n\n" +
-			"Creating this resource never takes over a configuration that already exists: the create fails with " +
-			"the `import` block that adopts it. Updates keep the settings this resource does not model (set in the " +
+			"Creating this resource never takes over a configuration that already exists: the plan fails with " +
+			"the `import` block that adopts it, and the apply checks again. Updates keep the settings this resource does not model (set in the " +
 			"console), since the API replaces a configuration as a whole. Destroying a configuration without an " +
 			"`app`, or a domain's, never removes other configurations, although the API's DeleteCallback may reach " +
 			"them: the provider reads what the delete could reach first, writes back exactly what it removed and " +
 			"warns, or refuses before deleting when something in reach could not be written back exactly.\n\n" +
-			"The provider confirms writes without a call per resource: `create_time` is known from the first " +
-			"refresh after creation. Where the API takes a while to show a change, a plan made meanwhile shows " +
-			"the configuration as the API does; the next apply converges.\n",
+			"The provider confirms writes without a call per resource: what an apply leaves in the state is what " +
+			"the next refresh reads, `create_time` included. Where the API takes a while to show a change, a plan " +
+			"made meanwhile shows the configuration as the API does; the next apply converges.\n",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`vhost:<vhost>:<app>:<message_type>` (the app may be empty) or " +
@@ -122,12 +124,14 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 						"callback_type": schema.StringAttribute{
 							MarkdownDescription: "Receiver type. Only `HTTP` exists; it covers HTTP and HTTPS " +
 								"addresses. Defaults to `HTTP`. The API's answers may spell it `http`: a spelling " +
-								"that differs only in case is no change.",
+								"that differs only in case is no change, and writes always send `HTTP`, the " +
+								"documented spelling.",
 							Optional: true,
 							Computed: true,
 							Default:  stringdefault.StaticString(liveapi.CallbackTypeHTTP),
 							// The API's own examples write "http": a spelling
-							// that differs only in case is no change.
+							// that differs only in case is no change; toCallback
+							// sends the documented one.
 							PlanModifiers: []planmodifier.String{keepSpellingModifier{}},
 							Validators:    []validator.String{callbackTypeValidator{}},
 						},
@@ -144,8 +148,10 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"auth_key_primary": schema.StringAttribute{
 				MarkdownDescription: "Key used to sign callback messages; required when `auth_enable` is `true`. " +
 					"Stored in state (sensitive). Where the API returns keys in plain text, a key changed outside " +
-					"Terraform shows as drift; where it masks them, the configured key stands. Prefer " +
-					"`auth_key_primary_wo` to keep it out of state.",
+					"Terraform shows as drift; where it masks them, the configured key stands. A key stored while " +
+					"`auth_enable` is `false` (made in the console, say) is kept as stored when this attribute is " +
+					"left out: no change is planned and updates send it back. Prefer `auth_key_primary_wo` to keep " +
+					"it out of state.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -178,8 +184,11 @@ func (r *liveCallbackResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Default:  booldefault.StaticBool(false),
 			},
 			"create_time": schema.StringAttribute{
-				MarkdownDescription: "When the configuration was first created, RFC 3339 in UTC; null until the first " +
-					"refresh after Terraform creates it. A configuration that a delete wrote back has the time of that write.",
+				MarkdownDescription: "When the configuration was first created, RFC 3339 in UTC. For a configuration " +
+					"Terraform creates, the time the API accepted the create by the provider's clock (the API answers " +
+					"none, and reading it back would cost a call), which a refresh keeps as long as the API's own time " +
+					"is within five minutes of it; otherwise, as for an imported configuration, the API's time. A " +
+					"configuration that a delete wrote back has the time of that write.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -208,12 +217,13 @@ func (r *liveCallbackResource) Configure(_ context.Context, req resource.Configu
 			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	r.client, r.shared, r.deleter = data.client, data, data.deleter
+	r.client, r.shared, r.deleter, r.ledger = data.client, data, data.deleter, data.ledger
 }
 
 // ModifyPlan shows the ID in the plan as soon as the identifying attributes
-// are known, since it is derived from them alone, and refuses a second
-// resource of the same run that declares the same configuration.
+// are known, since it is derived from them alone, refuses a second
+// resource of the same run that declares the same configuration, and
+// refuses a create of a configuration that already exists.
 func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		r.modifyDestroyPlan(ctx, req, resp)
@@ -244,6 +254,18 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 		var prior liveCallbackModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 		declares = prior.key() == key
+		if r.ledger != nil {
+			r.ledger.hold(prior.key())
+		}
+		// An update that would erase a key stored unused, which the API
+		// answers masked, fails at plan as it would at apply.
+		if declares && !req.Plan.Raw.Equal(req.State.Raw) && plan.AuthKeyPrimary.IsNull() && !plan.usesWriteOnlyKey() &&
+			!plan.AuthEnable.IsUnknown() && !plan.AuthEnable.ValueBool() {
+			if priv, diags := loadPrivate(ctx, req.Private); !diags.HasError() && keyMasked(priv.StoredKey) {
+				resp.Diagnostics.Append(maskedStoredKeyDiagnostic(key))
+				return
+			}
+		}
 	}
 	if declares && r.shared != nil && !r.shared.plans.declare(key) {
 		resp.Diagnostics.AddError("Live callback declared twice",
@@ -251,6 +273,20 @@ func (r *liveCallbackResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"managed by one resource only: remove one of the two resources, or give it another vhost, domain, app or "+
 				"message type.", key))
 		return
+	}
+	// Nor may two IDs that name one record.
+	if declares && r.ledger != nil {
+		if other, clash := r.ledger.declareRecord(r.recordOfPlan(ctx, key), key); clash {
+			resp.Diagnostics.Append(aliasDeclaredDiagnostic(key, other))
+			return
+		}
+	}
+	// A create must not take over what exists: the plan says so already.
+	if req.State.Raw.IsNull() && r.shared != nil && r.ledger != nil {
+		resp.Diagnostics.Append(r.planAbsent(ctx, key)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	if plan.ID.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), key.String())...)
@@ -326,21 +362,12 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	if exists {
-		resp.Diagnostics.AddError("Live callback already exists",
-			fmt.Sprintf("%s already exists (created %s), so creating it would overwrite a configuration that Terraform "+
-				"does not manage. To manage it with this resource, import it by adding this block to the configuration "+
-				"and applying again:\n\nimport {\n  to = <this resource's address>\n  id = %q\n}\n\n"+
-				"or run: terraform import <this resource's address> %s\n\n"+
-				"If another resource of this configuration managed it and was renamed or removed in the same run, "+
-				"declare the rename with a moved block, or apply again once that resource is destroyed.",
-				key, existing.CreateTime, key.String(), key.String()))
+		resp.Diagnostics.Append(alreadyExistsDiagnostic(key, existing))
 		return
 	}
 
 	desired := plan.toCallback(keyWO)
 	plan.ID = types.StringValue(key.String())
-	// The creation time is the server's; it is read on the next refresh
-	// rather than with a call per resource now.
 	plan.CreateTime = types.StringNull()
 	if _, err := r.client.UpdateCallback(ctx, desired); err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating Live callback "+key.String(), err))
@@ -354,6 +381,11 @@ func (r *liveCallbackResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	r.shared.deletes.wrote(key, desired)
+	// The API's answer carries no creation time, and reading it back would
+	// cost a call per resource (or per scope and per parallel batch of
+	// creates, over the apply's budget): the time the API accepted the
+	// create stands for it, and a refresh keeps it (see fill).
+	plan.CreateTime = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
 }
@@ -366,6 +398,9 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	key := state.key()
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key)...)
+	if r.ledger != nil {
+		r.ledger.hold(key)
+	}
 
 	items, err := r.client.ListScope(ctx, key.Scope)
 	if liveapi.IsNotFound(err) {
@@ -407,9 +442,14 @@ func (r *liveCallbackResource) Read(ctx context.Context, req resource.ReadReques
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if r.ledger != nil {
+		r.ledger.holdRecord(key, recordID(found))
+	}
 	state.fill(found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: found.Extra, PendingRestore: priv.PendingRestore})...)
+	resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{
+		Extra: found.Extra, StoredKey: storedKey(state, found), PendingRestore: priv.PendingRestore,
+	})...)
 }
 
 func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -433,6 +473,13 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 	// does not model goes back as it was last read.
 	desired := plan.toCallback(keyWO)
 	desired.Extra = priv.Extra
+	if desired.AuthKeyPrimary == "" && !desired.AuthEnable && priv.StoredKey != "" {
+		if keyMasked(priv.StoredKey) {
+			resp.Diagnostics.Append(maskedStoredKeyDiagnostic(key))
+			return
+		}
+		desired.AuthKeyPrimary = priv.StoredKey
+	}
 	if masked := desired.MaskedFields(); len(masked) > 0 {
 		resp.Diagnostics.AddError("Live callback cannot be updated without losing settings",
 			fmt.Sprintf("%s has settings that Terraform does not manage (%s), and the API answers them masked. "+
@@ -447,7 +494,7 @@ func (r *liveCallbackResource) Update(ctx context.Context, req resource.UpdateRe
 			return
 		}
 		priv.PendingRestore = nil
-		resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: priv.Extra})...)
+		resp.Diagnostics.Append(savePrivate(ctx, resp.Private, privateData{Extra: priv.Extra, StoredKey: priv.StoredKey})...)
 	}
 	unlock, err := r.shared.locks.lock(ctx, key, false)
 	if err != nil {
@@ -494,6 +541,12 @@ func (r *liveCallbackResource) modifyDestroyPlan(ctx context.Context, req resour
 		return
 	}
 	r.shared.sched.awaitPlans(ctx)
+	if r.ledger != nil {
+		if others := r.aliasesStillManaged(ctx, key); len(others) > 0 {
+			resp.Diagnostics.Append(aliasDestroyDiagnostic(key, others))
+			return
+		}
+	}
 	priv, diags := loadPrivate(ctx, resp.Private)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
@@ -674,10 +727,21 @@ func (m liveCallbackModel) toCallback(keyWO string) liveapi.Callback {
 	}
 	for _, d := range m.CallbackDetailList {
 		cb.CallbackDetailList = append(cb.CallbackDetailList, liveapi.CallbackDetail{
-			URL: d.URL.ValueString(), CallbackType: d.CallbackType.ValueString(),
+			URL: d.URL.ValueString(), CallbackType: documentedSpelling(d.CallbackType.ValueString()),
 		})
 	}
 	return cb
+}
+
+// documentedSpelling returns the callback type as the reference documents
+// it, the one spelling every reading of the API accepts: the state may hold
+// the spelling of an answer or of the configuration, which differ only in
+// case.
+func documentedSpelling(t string) string {
+	if strings.EqualFold(t, liveapi.CallbackTypeHTTP) {
+		return liveapi.CallbackTypeHTTP
+	}
+	return t
 }
 
 // fill copies what the server reports into the model, so that every field
@@ -698,13 +762,40 @@ func (m *liveCallbackModel) fill(c liveapi.Callback) {
 	m.CallbackDetailList = details
 	m.AuthEnable = types.BoolValue(c.AuthEnable)
 	m.TranscodeCallback = types.BoolValue(c.TranscodeCallback)
-	if !m.usesWriteOnlyKey() && !keyMasked(c.AuthKeyPrimary) {
+	// A key stored with signing off stays out of a state that has none:
+	// the configuration of an adopted configuration need not repeat it,
+	// and updates send it back from the private state (storedKey).
+	unusedKey := !c.AuthEnable && m.AuthKeyPrimary.IsNull()
+	if !m.usesWriteOnlyKey() && !keyMasked(c.AuthKeyPrimary) && !unusedKey {
 		m.AuthKeyPrimary = types.StringNull()
 		if c.AuthKeyPrimary != "" {
 			m.AuthKeyPrimary = types.StringValue(c.AuthKeyPrimary)
 		}
 	}
-	m.CreateTime = types.StringValue(c.CreateTime)
+	if !sameCreation(m.CreateTime.ValueString(), c.CreateTime) {
+		m.CreateTime = types.StringValue(c.CreateTime)
+	}
+}
+
+// createTimeSkew is how far the server's creation time of a configuration
+// may be from the time the provider saw its create accepted, for the two to
+// name one creation: the provider records its own clock at create (the API
+// answers no time), and the clocks differ by the request's latency and
+// their skew, which the API's signature check bounds to minutes. A
+// configuration deleted and made again outside Terraform within this span
+// keeps the recorded time; its other settings still show as drift.
+const createTimeSkew = 5 * time.Minute
+
+// sameCreation reports whether the state's creation time and the server's
+// name the same creation, so that a refresh keeps the state's.
+func sameCreation(state, server string) bool {
+	s, err1 := time.Parse(time.RFC3339, state)
+	v, err2 := time.Parse(time.RFC3339, server)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	d := s.Sub(v)
+	return d <= createTimeSkew && d >= -createTimeSkew
 }
 
 // keepSpellingModifier plans the state's value for a value that differs
@@ -726,6 +817,27 @@ func (keepSpellingModifier) PlanModifyString(_ context.Context, req planmodifier
 	if strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
 		resp.PlanValue = req.StateValue
 	}
+}
+
+// maskedStoredKeyDiagnostic refuses an update that would erase a key
+// stored with signing off, which the API answers masked and so cannot be
+// sent back.
+func maskedStoredKeyDiagnostic(key callbackKey) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Live callback cannot be updated without losing its key",
+		fmt.Sprintf("%s has a key stored while auth_enable is false, and the API answers it masked. "+
+			"UpdateCallback replaces the whole configuration, so updating it without a key would erase the "+
+			"stored one. Set auth_key_primary to the stored key (signing stays off), or make this change in "+
+			"the Live console; then run Terraform again.", key))
+}
+
+// storedKey returns the key the API holds unused, with signing off, for a
+// resource whose state (after fill) has none: an update sends it back, since
+// UpdateCallback would erase it otherwise.
+func storedKey(state liveCallbackModel, c liveapi.Callback) string {
+	if c.AuthEnable || !state.AuthKeyPrimary.IsNull() || state.usesWriteOnlyKey() {
+		return ""
+	}
+	return c.AuthKeyPrimary
 }
 
 // keyMasked reports a key the API answered masked, such as `5552*****e4e2`.

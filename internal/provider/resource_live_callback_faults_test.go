@@ -161,10 +161,11 @@ func TestAccLiveCallback_faults(t *testing.T) {
 						Check:            s.expectExactly("v2"),
 					},
 					{
-						PreConfig:         s.inject("DescribeCallback", fk.fault),
-						ResourceName:      "volcengine_live_callback.app",
-						ImportState:       true,
-						ImportStateVerify: true,
+						PreConfig:               s.inject("DescribeCallback", fk.fault),
+						ResourceName:            "volcengine_live_callback.app",
+						ImportState:             true,
+						ImportStateVerify:       true,
+						ImportStateVerifyIgnore: createdByTerraform,
 					},
 					{
 						Config: s.config("v2"),

@@ -54,7 +54,7 @@ func TestAccLiveCallback_realAccount(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{Config: config("https://hooks.example.com/tfacc/a"), ConfigPlanChecks: emptyPlanAfterApply},
-			{ResourceName: name, ImportState: true, ImportStateVerify: true},
+			{ResourceName: name, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: createdByTerraform},
 			{
 				Config:           config("https://hooks.example.com/tfacc/b"),
 				ConfigPlanChecks: expectAction(name, plancheck.ResourceActionUpdate),

@@ -403,17 +403,28 @@ var inconsistent = regexp.MustCompile(`(?i)inconsistent result|Error:`)
 // change.
 type changes struct{ add, change, destroy int }
 
+// savedPlan is the plan file of the applies made through a saved plan.
+const savedPlan = "step.tfplan"
+
 var applyComplete = regexp.MustCompile(`Apply complete! Resources: (?:\d+ imported, )?(\d+) added, (\d+) changed, (\d+) destroyed`)
 
-// apply writes managed as the configuration and applies it; want, when set,
-// holds the apply to its counts, and planAfter checks that a plan made right
-// after it is empty.
+// apply writes managed as the configuration and applies it, half of the
+// time through a saved plan (plan -out, then apply of the file), as a
+// pipeline that plans, waits for approval and applies does; want, when set,
+// holds the apply to its counts. A refresh-only plan right after it must be
+// empty, and planAfter checks that a plan made right after it is too.
 func (r *run) apply(phase string, managed []resourceSpec, want *changes, planAfter bool) {
 	r.t.Helper()
 	if err := r.ws.WriteConfig(r.config(managed)); err != nil {
 		r.t.Fatal(err)
 	}
-	out := r.terraform(phase, "apply", "-auto-approve", r.parallelism())
+	var out string
+	if r.rng.IntN(2) == 0 {
+		r.terraform(phase+" (saved plan)", "plan", "-out="+savedPlan, r.parallelism())
+		out = r.terraform(phase, "apply", r.parallelism(), savedPlan)
+	} else {
+		out = r.terraform(phase, "apply", "-auto-approve", r.parallelism())
+	}
 	r.expectManaged(managed, nil)
 	if want != nil {
 		m := applyComplete.FindStringSubmatch(out)
@@ -427,6 +438,9 @@ func (r *run) apply(phase string, managed []resourceSpec, want *changes, planAft
 		}
 	}
 	r.emu.ClearFaults()
+	if out, code := r.terraformCode("refresh-only plan after "+phase, "plan", "-refresh-only", "-detailed-exitcode"); code != 0 {
+		r.fail("the refresh-only plan after %s is not empty (exit %d):\n%s", phase, code, out)
+	}
 	if !planAfter {
 		return
 	}
@@ -455,7 +469,8 @@ func (r *run) terraformCode(phase string, args ...string) (string, int) {
 	r.t.Helper()
 	ctx, cancel := context.WithTimeout(r.t.Context(), 3*time.Minute)
 	defer cancel()
-	args = append(args, "-no-color", "-input=false")
+	// The flags go right after the command, before a plan file.
+	args = append([]string{args[0], "-no-color", "-input=false"}, args[1:]...)
 	start := time.Now()
 	out, code, err := r.ws.Run(ctx, args...)
 	r.logf("%s: terraform %s -> exit %d in %.1fs", phase, strings.Join(args, " "), code, time.Since(start).Seconds())

@@ -11,8 +11,8 @@ list "volcengine_live_callback" "vhost" {
 }
 
 # The configurations of a push domain. Where the API keeps a domain's
-# configuration as its vhost's app-less one, the vhost lists it too: adopt it
-# through one of the two.
+# configuration as its vhost's app-less one, that record is listed once, by
+# the vhost, and the domain lists nothing of its own.
 list "volcengine_live_callback" "domain" {
   provider = volcengine
 
