@@ -1,11 +1,11 @@
 // Aliases: two IDs that name one stored record, and what a plan does about
 // them.
+
 package provider
 
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -38,53 +38,6 @@ func listedKey(s liveapi.Scope, it liveapi.Callback) (callbackKey, bool) {
 		return recordID(it), it.Domain == s.Domain
 	}
 	return recordID(it), it.App == "" && !it.DomainReported
-}
-
-// declareRecord records that key, declared by a plan of this instance,
-// names record rec, and returns another ID declared for the same record.
-func (l *planLedger) declareRecord(rec, key callbackKey) (other callbackKey, clash bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if prev, ok := l.declared[rec]; ok && prev != key {
-		return prev, true
-	}
-	l.declared[rec] = key
-	return callbackKey{}, false
-}
-
-// holdRecord records that the state's resource of key names record rec, as
-// its refresh read it.
-func (l *planLedger) holdRecord(key, rec callbackKey) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.held[key] = true
-	l.records[key] = rec
-}
-
-// namedWith returns the other IDs that name rec: those of the state, as
-// their refresh read them, and those a plan of this instance declared.
-func (l *planLedger) namedWith(rec, key callbackKey) []callbackKey {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	seen := map[callbackKey]bool{}
-	for k, r := range l.records {
-		if k != key && r == rec {
-			seen[k] = true
-		}
-	}
-	if k, ok := l.declared[rec]; ok && k != key {
-		seen[k] = true
-	}
-	return slices.Collect(maps.Keys(seen))
-}
-
-// recordOf returns the record the state's resource of key names, as its
-// refresh read it.
-func (l *planLedger) recordOf(key callbackKey) (callbackKey, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	rec, ok := l.records[key]
-	return rec, ok
 }
 
 // recordOfPlan is the record key names as the scope's shared view shows it:

@@ -67,6 +67,11 @@
 //     so that two resources never manage one configuration, and which
 //     destroys the plan holds, so that a delete without an app can take
 //     them along.
+//   - planLedger (plan_ledger.go): the IDs the state holds and the record
+//     each names, as the refresh read it. The plan's checks use it: a
+//     create of an ID the state holds is no takeover (plan_check.go), and
+//     two IDs that name one record are aliases (aliases.go), refused as
+//     two owners of one record.
 //   - deleteTracker (delete_tracker.go): the deletes in flight, the deletes
 //     expected, and the records written in this run.
 //   - scheduler (scheduler.go): how long an operation waits for others.

@@ -1,60 +1,16 @@
 // Plan-time existence check: a create of a configuration that exists fails
 // at plan, not at apply.
+
 package provider
 
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 )
-
-// planLedger remembers the IDs that the state holds, as the refreshes and
-// plans of one provider instance saw them. A create of such an ID in the
-// same plan is no takeover: it replaces the resource that holds it (tainted,
-// -replace, a change of vhost, domain, app or message type), or follows the
-// destroy of a resource renamed without a moved block; and a second
-// resource declaring it is refused as declared twice.
-//
-// It also remembers, for aliases (aliases.go), which record each ID of the
-// state names and which ID each declared record goes by.
-type planLedger struct {
-	mu       sync.Mutex
-	held     map[callbackKey]bool
-	records  map[callbackKey]callbackKey
-	declared map[callbackKey]callbackKey
-}
-
-func newPlanLedger() *planLedger {
-	return &planLedger{
-		held: map[callbackKey]bool{}, records: map[callbackKey]callbackKey{},
-		declared: map[callbackKey]callbackKey{},
-	}
-}
-
-// hold records that a resource of the state holds k.
-func (l *planLedger) hold(k callbackKey) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.held[k] = true
-}
-
-func (l *planLedger) holds(k callbackKey) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.held[k]
-}
-
-// destroyIsPlanned reports whether this instance has planned the destroy of
-// k (a resource removed, or renamed without a moved block).
-func (p *planRegistry) destroyIsPlanned(k callbackKey) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.destroying[k]
-}
 
 // planAbsent refuses, at plan, the create of a configuration that already
 // exists and that no destroy of the same plan removes first. It reads the

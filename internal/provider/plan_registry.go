@@ -82,3 +82,11 @@ func (p *planRegistry) destroysPlannedNear(k callbackKey) []callbackKey {
 	slices.SortFunc(out, func(a, b callbackKey) int { return strings.Compare(a.String(), b.String()) })
 	return out
 }
+
+// destroyIsPlanned reports whether this instance has planned the destroy of
+// k (a resource removed, or renamed without a moved block).
+func (p *planRegistry) destroyIsPlanned(k callbackKey) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.destroying[k]
+}
