@@ -208,10 +208,14 @@ func IsVhostNotFound(err error) bool {
 	return ok && apiErr.Code == "ResourceNotFound.VhostNotExist"
 }
 
-// IsThrottled reports the gateway's rate limit.
+// IsThrottled reports the gateway's rate limit: FlowLimitExceeded, or
+// HTTP 429 whatever the body (a gateway page that is not the API's JSON).
 func IsThrottled(err error) bool {
-	apiErr, ok := AsAPIError(err)
-	return ok && (apiErr.Code == "FlowLimitExceeded" || apiErr.HTTPStatus == http.StatusTooManyRequests)
+	if apiErr, ok := AsAPIError(err); ok {
+		return apiErr.Code == "FlowLimitExceeded" || apiErr.HTTPStatus == http.StatusTooManyRequests
+	}
+	var te *TransportError
+	return errors.As(err, &te) && te.HTTPStatus == http.StatusTooManyRequests
 }
 
 // IsRetryable reports an error worth sending the request again for: a
