@@ -210,7 +210,7 @@ func sharedRate(endpoint, accessKey string, rps float64) *rateControl {
 		r.lowerCeiling(rps)
 		return r
 	}
-	r := newRateControl(rps, time.Now)
+	r := newRateControl(rps, time.Now, nil)
 	rates.byKey[key] = weak.Make(r)
 	runtime.AddCleanup(r, func(key string) {
 		rates.Lock()

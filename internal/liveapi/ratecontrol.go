@@ -7,6 +7,7 @@ package liveapi
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -14,8 +15,14 @@ import (
 // The rule that learns the rate is additive increase, multiplicative
 // decrease (AIMD), the rule TCP uses to share a link: every process on the
 // account lowers its rate by the same factor when throttled and raises it
-// by the same step while not, so processes that start unequal move towards
-// equal shares, and together they keep the account near its limit.
+// by the same step while not (smaller only far below the ceiling), so
+// processes that start unequal move towards equal shares, and together
+// they keep the account near its limit. As in
+// TCP Westwood, a decrease also looks at the rate at which the gateway
+// accepted the latest requests, and falls to that rate at once (down to
+// deliveryCutFloor of its rate) when it is lower: a process that starts
+// among many finds its share in seconds rather than in dozens of small
+// steps.
 const (
 	// throttleDecrease is the factor a rate is multiplied by when the
 	// gateway throttles. It assumes a throttled request costs little (the
@@ -26,21 +33,31 @@ const (
 	throttleDecrease = 0.9
 
 	// recoveryShare is the additive increase just after throttling, as a
-	// share per second of the rate at which the throttling began: the
-	// rate climbs back to where the gateway refused it in about
-	// (1-throttleDecrease)/recoveryShare seconds. It assumes the limit
-	// stays where it was found; when the limit has risen (another process
-	// finished), probing takes over after probeAfter.
+	// share per second of the ceiling (of the rate at which throttling
+	// began, for an action limited on its own). It assumes the limit stays
+	// where it was found, so the rate comes back to it slowly and dwells
+	// near it; when the limit has risen (another process finished),
+	// probing takes over after probeAfter. Higher, processes throttle each
+	// other more often; lower, they leave the account idle longer.
 	recoveryShare = 0.03
 
+	// recoveryRelative caps that step at this share of the lane's own rate
+	// per second. It assumes a lane far below the ceiling has found a
+	// limit that allows no burst (an action's 1 request per second), where
+	// a step that is large against the rate overshoots it at once and each
+	// overshoot costs a refused request's interval.
+	recoveryRelative = 0.05
+
 	// probeAfter is how long a rate must go without throttling before it
-	// probes for more room at probeShare of the ceiling per second. It
-	// assumes that on a busy account throttling comes back sooner; when
-	// it is too short, rates overshoot the limit and are throttled more
-	// often, when too long, a process left alone on the account takes
-	// longer to use it all.
-	probeAfter = 5 * time.Second
-	probeShare = 0.1
+	// probes for more room at probeShare of the ceiling per second, or
+	// probeRelative of its own rate when that is less. It assumes that on
+	// a busy account throttling comes back sooner; when it is too short,
+	// rates overshoot the limit and are throttled more often, when too
+	// long, a process left alone on the account takes longer to use it
+	// all.
+	probeAfter    = 5 * time.Second
+	probeShare    = 0.1
+	probeRelative = 0.25
 
 	// minRate is the lowest rate a lane falls to, in requests per second,
 	// so that no process stops asking (and starves) however many share
@@ -56,6 +73,17 @@ const (
 	// start at once.
 	decreaseHold = time.Second
 
+	// pacingJitter lengthens each interval of a lane at the ceiling by up
+	// to this share, drawn uniformly. It assumes that a process paced at
+	// exactly the gateway's refill rate (a ceiling equal to the account's
+	// limit) takes every token as it comes and starves the processes that
+	// start after it, which then never throttle it; the jitter leaves them
+	// room to get in, and the first process a throttle to react to. It
+	// costs a process alone on the account half of this share of its
+	// speed; below the ceiling, rates are learned and lock to no gateway's
+	// clock.
+	pacingJitter = 0.05
+
 	// retryFraction is how much of an interval a lane waits after a
 	// refused request before the next one. It assumes a refused request
 	// cost the gateway nothing (true of token buckets and of counters of
@@ -63,6 +91,21 @@ const (
 	// interval of the refusal; a smaller fraction finds it sooner at the
 	// cost of more refusals.
 	retryFraction = 0.25
+
+	// deliverySamples is how many of the latest accepted requests a
+	// decrease measures the granted rate from, by their spacing, and
+	// deliveryMaxAge how old they may be. It assumes the gateway's grant
+	// changes over seconds; fewer samples measure too coarsely, older
+	// ones lag the other processes.
+	deliverySamples = 5
+	deliveryMaxAge  = 5 * time.Second
+
+	// deliveryCutFloor is the most one decrease takes off: a share of the
+	// rate kept however little the gateway granted lately. It assumes the
+	// lane asked for its whole rate over the measured window; when it
+	// asked for less, the grant underestimates the room, and a deeper cut
+	// would leave the account idle.
+	deliveryCutFloor = 0.7
 
 	// maxGrowthStep caps the time one success counts for when a rate
 	// grows: a lane idle for a minute has learned nothing in that minute.
@@ -81,24 +124,57 @@ const (
 type lane struct {
 	rate float64 // requests per second
 	// lastSent is when the latest request counted against the lane was
-	// sent.
+	// sent; spread the factor (near 1) on its interval to the next.
 	lastSent time.Time
+	spread   float64
 	// peak is the rate at which the lane was last throttled.
 	peak float64
 	// lastDecrease and lastGrowth are when the rate last changed.
 	lastDecrease, lastGrowth time.Time
+	// accepted are the times of the latest answers the gateway let
+	// through, oldest first, at most deliverySamples.
+	accepted []time.Time
 }
 
-// next is the earliest time the lane lets the next request go.
-func (l *lane) next() time.Time {
+// accept records an answer the gateway let through.
+func (l *lane) accept(now time.Time) {
+	if len(l.accepted) == deliverySamples {
+		l.accepted = append(l.accepted[:0], l.accepted[1:]...)
+	}
+	l.accepted = append(l.accepted, now)
+}
+
+// delivered is the rate at which the gateway let the lane's requests
+// through lately, from the spacing of those it accepted; ok is false with
+// fewer than two recent ones to measure.
+func (l *lane) delivered(now time.Time) (rate float64, ok bool) {
+	i := 0
+	for i < len(l.accepted) && now.Sub(l.accepted[i]) > deliveryMaxAge {
+		i++
+	}
+	recent := l.accepted[i:]
+	if len(recent) < 2 {
+		return 0, false
+	}
+	span := recent[len(recent)-1].Sub(recent[0]).Seconds()
+	if span <= 0 {
+		return 0, false
+	}
+	return float64(len(recent)-1) / span, true
+}
+
+// next is the earliest time the lane lets the next request go: an
+// interval of 1/rate lengthened by the jitter, never shorter than
+// 1/ceiling.
+func (l *lane) next(ceiling float64) time.Time {
 	if l.lastSent.IsZero() {
 		return time.Time{}
 	}
-	return l.lastSent.Add(time.Duration(float64(time.Second) / l.rate))
+	return l.lastSent.Add(time.Duration(max(l.spread/l.rate, 1/ceiling) * float64(time.Second)))
 }
 
-func (l *lane) send(now time.Time) {
-	l.lastSent = now
+func (l *lane) send(now time.Time, spread float64) {
+	l.lastSent, l.spread = now, spread
 }
 
 // refused moves the lane's next slot to retryFraction of an interval after
@@ -108,7 +184,7 @@ func (l *lane) send(now time.Time) {
 // that room unused.
 func (l *lane) refused(sent, now time.Time) {
 	if l.lastSent.Equal(sent) {
-		l.lastSent = now.Add(-time.Duration((1 - retryFraction) * float64(time.Second) / l.rate))
+		l.lastSent, l.spread = now.Add(-time.Duration((1-retryFraction)*float64(time.Second)/l.rate)), 1
 	}
 }
 
@@ -121,13 +197,18 @@ func (l *lane) decrease(current float64, sent, now time.Time) {
 		return
 	}
 	l.peak = current
-	l.rate = max(minRate, current*throttleDecrease)
+	target := current * throttleDecrease
+	if granted, ok := l.delivered(now); ok && granted < target {
+		target = max(granted, current*deliveryCutFloor)
+	}
+	l.rate = max(minRate, target)
 	l.lastDecrease, l.lastGrowth = now, now
 }
 
 // grow raises the lane's rate for the time since it last grew, up to
-// ceiling.
-func (l *lane) grow(ceiling float64, now time.Time) {
+// ceiling. Right after throttling, the step is recoveryShare of base per
+// second.
+func (l *lane) grow(ceiling, base float64, now time.Time) {
 	step := now.Sub(l.lastGrowth)
 	l.lastGrowth = now
 	if l.rate >= ceiling || step <= 0 {
@@ -135,9 +216,9 @@ func (l *lane) grow(ceiling float64, now time.Time) {
 		return
 	}
 	step = min(step, maxGrowthStep)
-	perSecond := probeShare * ceiling
+	perSecond := min(probeShare*ceiling, probeRelative*l.rate)
 	if !l.lastDecrease.IsZero() && now.Sub(l.lastDecrease) < probeAfter {
-		perSecond = recoveryShare * l.peak
+		perSecond = min(recoveryShare*base, recoveryRelative*l.rate)
 	}
 	l.rate = min(ceiling, l.rate+perSecond*step.Seconds())
 }
@@ -156,6 +237,9 @@ func (l *lane) grow(ceiling float64, now time.Time) {
 type rateControl struct {
 	now func() time.Time
 
+	// rand draws the pacing jitter; tests seed it.
+	rand *rand.Rand
+
 	mu      sync.Mutex
 	ceiling float64
 	account lane
@@ -164,12 +248,16 @@ type rateControl struct {
 	changed chan struct{}        // closed when a slot may have come sooner
 }
 
-func newRateControl(ceiling float64, now func() time.Time) *rateControl {
+func newRateControl(ceiling float64, now func() time.Time, rng *rand.Rand) *rateControl {
 	if now == nil {
 		now = time.Now
 	}
+	if rng == nil {
+		rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
 	return &rateControl{
 		now:     now,
+		rand:    rng,
 		ceiling: ceiling,
 		account: lane{rate: ceiling, peak: ceiling},
 		actions: map[string]*lane{},
@@ -208,16 +296,25 @@ func (r *rateControl) Take(action string, now time.Time) time.Duration {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l := r.lane(action)
-	at := r.account.next()
-	if n := l.next(); n.After(at) {
+	at := r.account.next(r.ceiling)
+	if n := l.next(r.ceiling); n.After(at) {
 		at = n
 	}
 	if at.After(now) {
 		return at.Sub(now)
 	}
-	r.account.send(now)
-	l.send(now)
+	r.account.send(now, r.spread(&r.account))
+	l.send(now, r.spread(l))
 	return 0
+}
+
+// spread draws the jitter of a lane's next interval: none below the
+// ceiling, where rates are learned and lock to no gateway's clock.
+func (r *rateControl) spread(l *lane) float64 {
+	if l.rate < r.ceiling {
+		return 1
+	}
+	return 1 + pacingJitter*r.rand.Float64()
 }
 
 // Throttled records that the request of action sent at sent was throttled,
@@ -258,11 +355,18 @@ func (r *rateControl) Succeeded(action string, now time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.success[action] = now
+	r.account.accept(now)
+	r.lane(action).accept(now)
+	// Every process on the account climbs by the same step, a share of
+	// the ceiling, which is what makes their shares converge. An action
+	// limited on its own climbs by a share of where it was throttled: its
+	// limit may lie far below the ceiling, which a step of the ceiling's
+	// share would overshoot at once.
 	before := r.account.rate
-	r.account.grow(r.ceiling, now)
+	r.account.grow(r.ceiling, r.ceiling, now)
 	l := r.lane(action)
 	lb := l.rate
-	l.grow(r.ceiling, now)
+	l.grow(r.ceiling, l.peak, now)
 	if r.account.rate > before || l.rate > lb {
 		r.wake()
 	}
