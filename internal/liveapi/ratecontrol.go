@@ -55,9 +55,9 @@ const (
 	// rates overshoot the limit and are throttled more often, when too
 	// long, a process left alone on the account takes longer to use it
 	// all.
-	probeAfter    = 5 * time.Second
+	probeAfter    = 2 * time.Second
 	probeShare    = 0.1
-	probeRelative = 0.25
+	probeRelative = 0.5
 
 	// minRate is the lowest rate a lane falls to, in requests per second,
 	// so that no process stops asking (and starves) however many share
