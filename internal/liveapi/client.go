@@ -58,8 +58,9 @@ type Config struct {
 	// RequestsPerSecond is the ceiling of the adaptive rate that every
 	// Client of the process talking to the same endpoint with the same
 	// access key shares: the lowest value any of them was given applies to
-	// all. The rate falls below it while the API throttles (ratecontrol.go).
-	// 0 means DefaultRequestsPerSecond.
+	// all. The rate falls below it while the API throttles (ratecontrol.go);
+	// at the ceiling, single intervals vary by up to a fifth either side,
+	// the mean rate unchanged. 0 means DefaultRequestsPerSecond.
 	RequestsPerSecond float64
 	// RetryBaseDelay and RetryMaxDelay shape the exponential backoff between
 	// retries; 0 means DefaultRetryBaseDelay and DefaultRetryMaxDelay.

@@ -33,8 +33,7 @@ const (
 	throttleDecrease = 0.9
 
 	// recoveryShare is the additive increase just after throttling, as a
-	// share per second of the ceiling (of the rate at which throttling
-	// began, for an action limited on its own). It assumes the limit stays
+	// share per second of the ceiling. It assumes the limit stays
 	// where it was found, so the rate comes back to it slowly and dwells
 	// near it; when the limit has risen (another process finished),
 	// probing takes over after probeAfter. Higher, processes throttle each
@@ -73,16 +72,17 @@ const (
 	// start at once.
 	decreaseHold = time.Second
 
-	// pacingJitter lengthens each interval of a lane at the ceiling by up
-	// to this share, drawn uniformly. It assumes that a process paced at
-	// exactly the gateway's refill rate (a ceiling equal to the account's
-	// limit) takes every token as it comes and starves the processes that
-	// start after it, which then never throttle it; the jitter leaves them
-	// room to get in, and the first process a throttle to react to. It
-	// costs a process alone on the account half of this share of its
-	// speed; below the ceiling, rates are learned and lock to no gateway's
-	// clock.
-	pacingJitter = 0.05
+	// pacingJitter spreads each interval of a lane at the ceiling
+	// uniformly over this share either side of 1/rate, the mean rate
+	// unchanged. It assumes that a process paced at exactly the gateway's
+	// refill rate (a ceiling equal to the account's limit) would take
+	// every token as it comes and starve the processes that start after
+	// it, which then never throttle it; with the spread, its early
+	// requests meet an empty bucket and it yields its share. Alone on an
+	// account whose gateway allows a burst it loses nothing; a wider
+	// spread would be refused more often where a limit allows no burst.
+	// Below the ceiling rates are learned and lock to no gateway's clock.
+	pacingJitter = 0.2
 
 	// retryFraction is how much of an interval a lane waits after a
 	// refused request before the next one. It assumes a refused request
@@ -113,11 +113,13 @@ const (
 
 	// separateWindow is how recent another action's success must be for
 	// a throttled action to be judged limited on its own (the gateway
-	// admitted the other action while refusing this one). It assumes the
-	// account-wide limit refuses every action alike; when a success of
-	// another action in that window came by chance, the throttled action
-	// learns a rate of its own, which also converges, only per action.
+	// admitted the other action while refusing this one), and
+	// sharedEvidence how long no other action may have been throttled.
+	// They assume the account-wide limit refuses every action alike; when
+	// they judge wrongly, the throttled action learns a rate of its own,
+	// which converges the same way, only per action.
 	separateWindow = time.Second
+	sharedEvidence = 5 * time.Second
 )
 
 // lane paces one stream of requests: the whole account, or one action.
@@ -127,8 +129,6 @@ type lane struct {
 	// sent; spread the factor (near 1) on its interval to the next.
 	lastSent time.Time
 	spread   float64
-	// peak is the rate at which the lane was last throttled.
-	peak float64
 	// lastDecrease and lastGrowth are when the rate last changed.
 	lastDecrease, lastGrowth time.Time
 	// accepted are the times of the latest answers the gateway let
@@ -170,7 +170,7 @@ func (l *lane) next(ceiling float64) time.Time {
 	if l.lastSent.IsZero() {
 		return time.Time{}
 	}
-	return l.lastSent.Add(time.Duration(max(l.spread/l.rate, 1/ceiling) * float64(time.Second)))
+	return l.lastSent.Add(time.Duration(l.spread / l.rate * float64(time.Second)))
 }
 
 func (l *lane) send(now time.Time, spread float64) {
@@ -196,7 +196,6 @@ func (l *lane) decrease(current float64, sent, now time.Time) {
 	if !l.lastDecrease.IsZero() && (sent.Before(l.lastDecrease) || now.Sub(l.lastDecrease) < decreaseHold) {
 		return
 	}
-	l.peak = current
 	target := current * throttleDecrease
 	if granted, ok := l.delivered(now); ok && granted < target {
 		target = max(granted, current*deliveryCutFloor)
@@ -206,9 +205,8 @@ func (l *lane) decrease(current float64, sent, now time.Time) {
 }
 
 // grow raises the lane's rate for the time since it last grew, up to
-// ceiling. Right after throttling, the step is recoveryShare of base per
-// second.
-func (l *lane) grow(ceiling, base float64, now time.Time) {
+// ceiling.
+func (l *lane) grow(ceiling float64, now time.Time) {
 	step := now.Sub(l.lastGrowth)
 	l.lastGrowth = now
 	if l.rate >= ceiling || step <= 0 {
@@ -218,7 +216,7 @@ func (l *lane) grow(ceiling, base float64, now time.Time) {
 	step = min(step, maxGrowthStep)
 	perSecond := min(probeShare*ceiling, probeRelative*l.rate)
 	if !l.lastDecrease.IsZero() && now.Sub(l.lastDecrease) < probeAfter {
-		perSecond = min(recoveryShare*base, recoveryRelative*l.rate)
+		perSecond = min(recoveryShare*ceiling, recoveryRelative*l.rate)
 	}
 	l.rate = min(ceiling, l.rate+perSecond*step.Seconds())
 }
@@ -240,12 +238,13 @@ type rateControl struct {
 	// rand draws the pacing jitter; tests seed it.
 	rand *rand.Rand
 
-	mu      sync.Mutex
-	ceiling float64
-	account lane
-	actions map[string]*lane
-	success map[string]time.Time // latest success per action
-	changed chan struct{}        // closed when a slot may have come sooner
+	mu        sync.Mutex
+	ceiling   float64
+	account   lane
+	actions   map[string]*lane
+	success   map[string]time.Time // latest success per action
+	throttled map[string]time.Time // latest throttled answer per action
+	changed   chan struct{}        // closed when a slot may have come sooner
 }
 
 func newRateControl(ceiling float64, now func() time.Time, rng *rand.Rand) *rateControl {
@@ -256,13 +255,14 @@ func newRateControl(ceiling float64, now func() time.Time, rng *rand.Rand) *rate
 		rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
 	return &rateControl{
-		now:     now,
-		rand:    rng,
-		ceiling: ceiling,
-		account: lane{rate: ceiling, peak: ceiling},
-		actions: map[string]*lane{},
-		success: map[string]time.Time{},
-		changed: make(chan struct{}),
+		now:       now,
+		rand:      rng,
+		ceiling:   ceiling,
+		account:   lane{rate: ceiling},
+		actions:   map[string]*lane{},
+		success:   map[string]time.Time{},
+		throttled: map[string]time.Time{},
+		changed:   make(chan struct{}),
 	}
 }
 
@@ -284,7 +284,7 @@ func (r *rateControl) lowerCeiling(ceiling float64) {
 func (r *rateControl) lane(action string) *lane {
 	l, ok := r.actions[action]
 	if !ok {
-		l = &lane{rate: r.ceiling, peak: r.ceiling}
+		l = &lane{rate: r.ceiling}
 		r.actions[action] = l
 	}
 	return l
@@ -314,7 +314,7 @@ func (r *rateControl) spread(l *lane) float64 {
 	if l.rate < r.ceiling {
 		return 1
 	}
-	return 1 + pacingJitter*r.rand.Float64()
+	return 1 + pacingJitter*(2*r.rand.Float64()-1)
 }
 
 // Throttled records that the request of action sent at sent was throttled,
@@ -323,7 +323,9 @@ func (r *rateControl) Throttled(action string, sent, now time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l := r.lane(action)
-	if r.othersAdmitted(action, now) {
+	separate := r.limitedAlone(action, now)
+	r.throttled[action] = now
+	if separate {
 		l.decrease(min(l.rate, r.account.rate), sent, now)
 	} else {
 		r.account.decrease(r.account.rate, sent, now)
@@ -339,14 +341,20 @@ func (r *rateControl) wake() {
 	r.changed = make(chan struct{})
 }
 
-// othersAdmitted reports a success of another action within separateWindow.
-func (r *rateControl) othersAdmitted(action string, now time.Time) bool {
+// limitedAlone judges whether action is limited on its own: another
+// action was let through within separateWindow, and none was throttled
+// within sharedEvidence.
+func (r *rateControl) limitedAlone(action string, now time.Time) bool {
+	admitted := false
 	for other, at := range r.success {
-		if other != action && now.Sub(at) <= separateWindow {
-			return true
+		admitted = admitted || other != action && now.Sub(at) <= separateWindow
+	}
+	for other, at := range r.throttled {
+		if other != action && now.Sub(at) <= sharedEvidence {
+			return false
 		}
 	}
-	return false
+	return admitted
 }
 
 // Succeeded records an answer to action, at now, that was not throttled:
@@ -358,15 +366,12 @@ func (r *rateControl) Succeeded(action string, now time.Time) {
 	r.account.accept(now)
 	r.lane(action).accept(now)
 	// Every process on the account climbs by the same step, a share of
-	// the ceiling, which is what makes their shares converge. An action
-	// limited on its own climbs by a share of where it was throttled: its
-	// limit may lie far below the ceiling, which a step of the ceiling's
-	// share would overshoot at once.
+	// the ceiling, which is what makes their shares converge.
 	before := r.account.rate
-	r.account.grow(r.ceiling, r.ceiling, now)
+	r.account.grow(r.ceiling, now)
 	l := r.lane(action)
 	lb := l.rate
-	l.grow(r.ceiling, l.peak, now)
+	l.grow(r.ceiling, now)
 	if r.account.rate > before || l.rate > lb {
 		r.wake()
 	}

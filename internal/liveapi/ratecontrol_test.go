@@ -105,13 +105,15 @@ func TestRateRecoversAndNeverExceedsCeiling(t *testing.T) {
 	}
 }
 
-// Pacing spaces requests by the rate in force, never closer than the
-// ceiling allows, whatever the answers.
+// Pacing spaces requests by the rate in force: on average never faster
+// than the ceiling, each interval at most pacingJitter shorter, whatever
+// the answers.
 func TestRatePacingNeverExceedsCeiling(t *testing.T) {
 	t.Parallel()
 	r := newRateControl(5, nil, seeded())
 	now := epoch
-	var last time.Time
+	var last, first time.Time
+	sent := 0
 	for i := range 500 {
 		action := MessageTypes[i%len(MessageTypes)] // several lanes
 		d := r.Take(action, now)
@@ -119,17 +121,28 @@ func TestRatePacingNeverExceedsCeiling(t *testing.T) {
 		if d > 0 && r.Take(action, now) != 0 {
 			t.Fatalf("no slot at the time Take named")
 		}
-		if !last.IsZero() && now.Sub(last) < 200*time.Millisecond {
+		if shortest := time.Duration((1 - pacingJitter) / 5 * float64(time.Second)); !last.IsZero() && now.Sub(last) < shortest {
 			t.Fatalf("requests %v apart at a ceiling of 5/s", now.Sub(last))
 		}
+		if first.IsZero() {
+			first = now
+		}
+		sent++
 		last = now
 		now = now.Add(5 * time.Millisecond)
 		if i%7 == 3 {
 			r.Throttled(action, last, now)
 			last = time.Time{} // refused: it counts for nothing
+			sent--
 		} else {
 			r.Succeeded(action, now)
 		}
+		if account, own := r.Rates(action); account > 5 || own > 5 {
+			t.Fatalf("rates %v/%v above the ceiling 5", account, own)
+		}
+	}
+	if rate := float64(sent-1) / now.Sub(first).Seconds(); rate > 5 {
+		t.Errorf("%d accepted requests in %v: %.2f/s, above the ceiling of 5/s", sent, now.Sub(first), rate)
 	}
 }
 
@@ -190,7 +203,7 @@ func TestRateFindsLowActionLimit(t *testing.T) {
 func TestRateSharedAccountConverges(t *testing.T) {
 	t.Parallel()
 	for _, k := range []int{3, 5, 10} {
-		for _, model := range []string{"bucket", "window"} {
+		for _, model := range []string{"bucket", "window", "mixed"} {
 			t.Run(fmt.Sprintf("K=%d/%s", k, model), func(t *testing.T) {
 				t.Parallel()
 				g := newGateway(10, nil)
@@ -202,8 +215,17 @@ func TestRateSharedAccountConverges(t *testing.T) {
 					p := &simProcess{rate: newRateControl(10, nil, seeded()), start: time.Duration(i) * 1500 * time.Millisecond}
 					// terraform's -parallelism=10, each worker with its share
 					// of the workspace's calls.
-					for range 10 {
-						p.workers = append(p.workers, simWorker{action: ActionUpdateCallback, left: perProcess / 10})
+					for w := range 10 {
+						action := ActionUpdateCallback
+						if model == "mixed" {
+							// A destroy: deletes, and the reads before the
+							// deletes that reach further than their target.
+							action = ActionDeleteCallback
+							if w < 3 {
+								action = ActionDescribeCallback
+							}
+						}
+						p.workers = append(p.workers, simWorker{action: action, left: perProcess / 10})
 					}
 					procs = append(procs, p)
 				}
@@ -213,7 +235,7 @@ func TestRateSharedAccountConverges(t *testing.T) {
 				fastest := time.Hour
 				for i, p := range procs {
 					if p.done.IsZero() {
-						t.Fatalf("process %d did not finish: %d accepted", i, p.accepted[ActionUpdateCallback])
+						t.Fatalf("process %d did not finish: %v accepted", i, p.accepted)
 					}
 					slowest = max(slowest, p.done.Sub(epoch))
 					fastest = min(fastest, p.done.Sub(epoch.Add(p.start)))
