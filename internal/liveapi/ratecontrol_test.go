@@ -212,7 +212,7 @@ func TestRateSharedAccountConverges(t *testing.T) {
 				var procs []*simProcess
 				for i := range k {
 					// Terraform starts its processes a little apart.
-					p := &simProcess{rate: newRateControl(10, nil, seeded()), start: time.Duration(i) * 1500 * time.Millisecond}
+					p := &simProcess{rate: newRateControl(10, nil, seeded()), start: time.Duration(i) * 200 * time.Millisecond}
 					// terraform's -parallelism=10, each worker with its share
 					// of the workspace's calls.
 					for w := range 10 {
