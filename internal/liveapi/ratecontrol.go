@@ -72,9 +72,9 @@ const (
 	// start at once.
 	decreaseHold = time.Second
 
-	// pacingJitter spreads each interval of a lane at the ceiling
-	// uniformly over this share either side of 1/rate, the mean rate
-	// unchanged. It assumes that a process paced at exactly the gateway's
+	// pacingJitter spreads each interval of the account's lane at the
+	// ceiling uniformly over this share either side of 1/rate, the mean
+	// rate unchanged. It assumes that a process paced at exactly the gateway's
 	// refill rate (a ceiling equal to the account's limit) would take
 	// every token as it comes and starve the processes that start after
 	// it, which then never throttle it; with the spread, its early
@@ -106,6 +106,13 @@ const (
 	// asked for less, the grant underestimates the room, and a deeper cut
 	// would leave the account idle.
 	deliveryCutFloor = 0.7
+
+	// timerSlack is how late after its slot a request may start and
+	// still be counted at its slot. It assumes timers and the scheduler
+	// wake a waiting call within a few milliseconds; later than this, the
+	// call counts from when it came, and the rate in force is kept at the
+	// cost of the time lost.
+	timerSlack = 20 * time.Millisecond
 
 	// maxGrowthStep caps the time one success counts for when a rate
 	// grows: a lane idle for a minute has learned nothing in that minute.
@@ -293,6 +300,15 @@ func (r *rateControl) lane(action string) *lane {
 // Take claims a slot for one request of action at now, or answers how long
 // until the earliest slot (another caller may claim it first).
 func (r *rateControl) Take(action string, now time.Time) time.Duration {
+	wait, _ := r.take(action, now)
+	return wait
+}
+
+// take is Take that also answers the slot claimed. A caller that comes a
+// little after its slot (a timer's or the scheduler's lateness) is counted
+// at the slot, within timerSlack, so that lateness does not add up over
+// many requests into a lower rate than the one in force.
+func (r *rateControl) take(action string, now time.Time) (time.Duration, time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l := r.lane(action)
@@ -301,17 +317,27 @@ func (r *rateControl) Take(action string, now time.Time) time.Duration {
 		at = n
 	}
 	if at.After(now) {
-		return at.Sub(now)
+		return at.Sub(now), time.Time{}
 	}
-	r.account.send(now, r.spread(&r.account))
-	l.send(now, r.spread(l))
-	return 0
+	slot := now
+	if !at.IsZero() && now.Sub(at) <= timerSlack {
+		slot = at
+	}
+	spread := r.spread()
+	r.account.send(slot, spread)
+	if l.rate < r.ceiling {
+		spread = 1
+	}
+	l.send(slot, spread)
+	return 0, slot
 }
 
-// spread draws the jitter of a lane's next interval: none below the
-// ceiling, where rates are learned and lock to no gateway's clock.
-func (r *rateControl) spread(l *lane) float64 {
-	if l.rate < r.ceiling {
+// spread draws the jitter of the next interval: none below the ceiling,
+// where rates are learned and lock to no gateway's clock. An action's lane
+// at the ceiling takes the account's draw: with a draw of its own, or
+// none, the later of the two slots would lengthen the mean interval.
+func (r *rateControl) spread() float64 {
+	if r.account.rate < r.ceiling {
 		return 1
 	}
 	return 1 + pacingJitter*(2*r.rand.Float64()-1)
@@ -399,9 +425,9 @@ var errRateWait = fmt.Errorf("the client-side rate would delay the request past 
 func (r *rateControl) Wait(ctx context.Context, action string) (time.Time, error) {
 	for {
 		now := r.now()
-		d := r.Take(action, now)
+		d, slot := r.take(action, now)
 		if d == 0 {
-			return now, nil
+			return slot, nil
 		}
 		if deadline, ok := ctx.Deadline(); ok && now.Add(d).After(deadline) {
 			return time.Time{}, errRateWait
