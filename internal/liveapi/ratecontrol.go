@@ -49,7 +49,9 @@ const (
 
 	// probeAfter is how long a rate must go without throttling before it
 	// probes for more room at probeShare of the ceiling per second, or
-	// probeRelative of its own rate when that is less. It assumes that on
+	// probeRelative of its own rate when that is more, so that a process
+	// left alone after a crowd, its rate far down, has the account again
+	// within seconds. It assumes that on
 	// a busy account throttling comes back sooner; when it is too short,
 	// rates overshoot the limit and are throttled more often, when too
 	// long, a process left alone on the account takes longer to use it
@@ -221,7 +223,7 @@ func (l *lane) grow(ceiling float64, now time.Time) {
 		return
 	}
 	step = min(step, maxGrowthStep)
-	perSecond := min(probeShare*ceiling, probeRelative*l.rate)
+	perSecond := max(probeShare*ceiling, probeRelative*l.rate)
 	if !l.lastDecrease.IsZero() && now.Sub(l.lastDecrease) < probeAfter {
 		perSecond = min(recoveryShare*ceiling, recoveryRelative*l.rate)
 	}
