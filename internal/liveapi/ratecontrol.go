@@ -51,11 +51,10 @@ const (
 	// probes for more room at probeShare of the ceiling per second, or
 	// probeRelative of its own rate when that is more, so that a process
 	// left alone after a crowd, its rate far down, has the account again
-	// within seconds. It assumes that on
-	// a busy account throttling comes back sooner; when it is too short,
-	// rates overshoot the limit and are throttled more often, when too
-	// long, a process left alone on the account takes longer to use it
-	// all.
+	// within seconds. It assumes that on a busy account throttling comes
+	// back sooner; when it is too short, rates overshoot the limit and
+	// are throttled more often, when too long, a process left alone on
+	// the account takes longer to use it all.
 	probeAfter    = 2 * time.Second
 	probeShare    = 0.1
 	probeRelative = 0.5
