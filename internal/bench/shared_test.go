@@ -374,3 +374,42 @@ func (s *sharedResult) targets() []target {
 	}
 	return out
 }
+
+func TestSharedReport(t *testing.T) {
+	t.Parallel()
+	timed := &sharedResult{
+		c: sharedCase{name: "workspaces=5", workspaces: 5, perWorkspace: 60, timed: true},
+		apply: sharedPhase{Phase: "apply", Runs: 5, Succeeded: 5, Walls: []time.Duration{30 * time.Second, 33 * time.Second},
+			Necessary: 300, Limit: 10, Update: 600, Describe: 5, Total: 605, Throttled: 300},
+		destroy: sharedPhase{Phase: "destroy", Runs: 5, Succeeded: 4, Walls: []time.Duration{40 * time.Second},
+			Necessary: 325, Limit: 10, Describe: 50, Delete: 600, Total: 650, Throttled: 320, Shown: 2},
+		problems: []string{"workspace 3: terraform destroy exited 1"},
+	}
+	short := &sharedResult{
+		c:       sharedCase{name: "short_3x10", workspaces: 3, perWorkspace: 10},
+		apply:   sharedPhase{Phase: "apply", Runs: 3, Succeeded: 3, Walls: []time.Duration{3 * time.Second}, Necessary: 30, Limit: 10, Update: 45, Describe: 3, Total: 48, Throttled: 15},
+		destroy: sharedPhase{Phase: "destroy", Runs: 3, Succeeded: 3, Walls: []time.Duration{5 * time.Second}, Necessary: 45, Limit: 10, Describe: 30, Delete: 60, Total: 90, Throttled: 30},
+	}
+	r := sharedReport{header: "header"}
+	r.add(timed)
+	r.add(short)
+	got := r.String()
+	for _, want := range []string{
+		"case    phase  succeeded  slowest s  fastest s  Update  Describe  Delete  calls  429s  necessary  limit/s  floor s  slowest/floor",
+		"workspaces=5    apply        5/5       33.0       30.0     600         5       0    605   300        300       10     30.0           1.10",
+		"ok    apply slowest / floor            1.10 (33.0 s / 30.0 s)",
+		"MISS  destroy succeeded                4/5",
+		"MISS  destroy throttling errors shown  2",
+		"MISS  destroy slowest / floor          1.23 (40.0 s / 32.5 s)",
+		"ok    apply accepted calls             33",
+		"<= 39 (30 necessary + 3 per workspace)",
+		"MISS  destroy accepted calls           60",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+	if misses := r.misses(); len(misses) != 5 {
+		t.Errorf("%d misses, want 5:\n%s", len(misses), strings.Join(misses, "\n"))
+	}
+}
