@@ -45,8 +45,8 @@ type sharedCase struct {
 	// actionLimits are the account's limits of single actions.
 	actionLimits map[string]float64
 	gateway      liveemu.GatewayModel
-	// skipDestroy runs the apply alone (the destroy is still run, to
-	// clean up, but not held to targets).
+	// applyOnly holds only the apply to targets; the destroy still runs,
+	// to clean up, and is reported.
 	applyOnly bool
 	// timed holds the wall time to its floor; otherwise only success and
 	// call counts are held to their targets.
