@@ -172,9 +172,8 @@ func (l *lane) delivered(now time.Time) (rate float64, ok bool) {
 }
 
 // next is the earliest time the lane lets the next request go: an
-// interval of 1/rate lengthened by the jitter, never shorter than
-// 1/ceiling.
-func (l *lane) next(ceiling float64) time.Time {
+// interval of 1/rate, spread by the jitter.
+func (l *lane) next() time.Time {
 	if l.lastSent.IsZero() {
 		return time.Time{}
 	}
@@ -234,9 +233,10 @@ func (l *lane) grow(ceiling float64, now time.Time) {
 // waits for a slot in the account's lane and in its action's lane; each
 // lane starts at the ceiling, the configured requests_per_second. A
 // throttled answer lowers the account's lane, or only the action's lane
-// when the gateway admitted other actions meanwhile (an action limited on
-// its own, such as UpdateCallback at 1 request per second); answers that
-// are not throttled raise the lanes they passed through.
+// when the gateway admitted other actions meanwhile and throttled none of
+// them (an action limited on its own, such as UpdateCallback at 1 request
+// per second); answers that are not throttled raise the lanes they passed
+// through.
 //
 // Its methods that decide take the time as an argument, so that tests run
 // it on a clock of their own; Wait is the one that sleeps.
@@ -313,8 +313,8 @@ func (r *rateControl) take(action string, now time.Time) (time.Duration, time.Ti
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l := r.lane(action)
-	at := r.account.next(r.ceiling)
-	if n := l.next(r.ceiling); n.After(at) {
+	at := r.account.next()
+	if n := l.next(); n.After(at) {
 		at = n
 	}
 	if at.After(now) {

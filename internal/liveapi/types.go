@@ -1,7 +1,8 @@
 // Package liveapi is the provider's only door to the Volcengine Live API: it
 // signs and sends requests through the official SDK, decodes every answer
-// itself, owns the retry policy and the process-wide rate limit, and shares
-// DescribeCallback answers between concurrent readers of one scope.
+// itself, owns the retry policy and the process-wide adaptive rate of each
+// account (ratecontrol.go), and shares DescribeCallback answers between
+// concurrent readers of one scope.
 package liveapi
 
 import (
