@@ -17,8 +17,8 @@ provider "volcengine" {
   region   = "cn-north-1"                     # VOLCENGINE_REGION
   endpoint = "https://live.volcengineapi.com" # VOLCENGINE_LIVE_ENDPOINT
 
-  max_retries         = 8  # per API call, for throttling and server-side errors
-  requests_per_second = 10 # shared by every resource and data source
+  max_retries         = 8  # per API call, for server-side errors; throttling waits until the timeout
+  requests_per_second = 10 # ceiling of the adaptive rate shared by every resource and data source
 }
 
 variable "access_key" {

@@ -34,4 +34,21 @@
 // TestLifecycleShort runs in go test ./... (and make test, or make
 // bench-short alone): 50 callbacks without a rate limit, held to the same
 // call-count and restore targets, never to wall time, in a few seconds.
+//
+// BenchmarkSharedAccount (shared_test.go) puts several workspaces on one
+// account: K terraform processes (K = 3, 5 and 10; BENCH_WORKSPACES=3,5
+// picks others) of 60 callbacks each, each workspace on a vhost of its own
+// and reaching the emulator through an endpoint of its own, apply at once
+// and then destroy at once, with the provider's defaults; then one
+// workspace applies 60 callbacks on an account that allows UpdateCallback 1
+// request per second. Each phase reports how many runs succeeded, the calls
+// and throttled answers, and the slowest run's wall time against the floor
+// of every run's necessary calls at the account's limit (or at the
+// action's, for the UpdateCallback case). It fails unless every run
+// succeeds, none shows a throttling error, nothing is lost or left, and the
+// slowest stays within 1.2 times the floor. BENCH_GATEWAY=window counts the
+// emulator's limits per clock second instead of by token bucket. The table
+// goes to BENCH_SHARED_RESULTS (default build/bench-shared-results.txt).
+// TestSharedAccountShort, in go test, runs three workspaces of ten
+// callbacks at once and holds them to success and call counts, not time.
 package bench

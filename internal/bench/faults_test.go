@@ -1,12 +1,14 @@
 package bench
 
 import (
+	"context"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/liveops/terraform-provider-volcengine/internal/liveapi"
 	"github.com/liveops/terraform-provider-volcengine/internal/liveemu"
@@ -75,8 +77,12 @@ func TestFaultyAPI(t *testing.T) {
 	}
 	const requests = 200
 	for range requests {
-		// Faults are what is counted here; MaxRetries 0 shows each one.
-		_, _, _ = client.DescribeCallback(t.Context(), liveapi.DescribeCallbackInput{Scope: liveapi.Scope{Vhost: liveemu.DemoVhost}})
+		// Faults are what is counted here; MaxRetries 0 shows each one, and
+		// a deadline closer than the pause after throttling each throttled
+		// one (throttling is waited out until the deadline).
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		_, _, _ = client.DescribeCallback(ctx, liveapi.DescribeCallbackInput{Scope: liveapi.Scope{Vhost: liveemu.DemoVhost}})
+		cancel()
 	}
 	if calls := emu.TotalCalls(); calls != requests {
 		t.Fatalf("the emulator received %d requests, want %d", calls, requests)

@@ -24,11 +24,20 @@ import (
 // TF_LOG_PROVIDER_VOLCENGINE_LIVEAPI when set, the provider's level otherwise.
 const logSubsystem = "liveapi"
 
-// throttleFloor is the shortest wait after a throttled attempt. The gateway
-// counts requests per account in one-second windows; a retry inside the
-// window that refused us is likely refused again and only adds to the load
-// that caused the refusal.
-const throttleFloor = time.Second
+// throttlePause is the longest a throttled call waits before it asks the
+// rate for a slot again, when the gateway sends no Retry-After; the wait is
+// drawn between half of it and all of it. It assumes the gateway counts per
+// account in windows of about a second: a retry inside the window that
+// refused the call would likely be refused again. Shorter, a throttled call
+// is refused more often; longer, the last calls of a run idle. The rate
+// (ratecontrol.go), not this pause, is what slows the process down.
+const throttlePause = time.Second
+
+// throttleBudget bounds how long a call with no deadline keeps waiting out
+// throttling. Operations with a timeout wait until it ends instead; reads
+// during a plan have none. It assumes no account stays saturated this long
+// for one call's sake; when one does, the call fails as throttled.
+const throttleBudget = 30 * time.Minute
 
 // snippetBytes is how much of an unexpected body an error quotes.
 const snippetBytes = 100
@@ -71,18 +80,38 @@ func (c *Client) send(ctx context.Context, action string, tg target, payload any
 	ctx = c.logContext(ctx, action, tg, secrets)
 	tflog.SubsystemTrace(ctx, logSubsystem, "Live API request", map[string]any{"body": redactBody(body)})
 
-	var last error
+	var (
+		last      error
+		retries   int       // retries of errors other than throttling
+		throttled int       // throttled answers
+		firstHeld time.Time // when the first throttled answer came
+	)
+	// A throttled call waits until its deadline, or throttleBudget.
+	throttleDeadline, hasDeadline := ctx.Deadline()
+	if !hasDeadline {
+		throttleDeadline = time.Now().Add(throttleBudget)
+	}
+	logHeld := func() {
+		if throttled > 0 {
+			tflog.SubsystemDebug(ctx, logSubsystem, "Live API call waited for throttling", map[string]any{
+				"throttled": throttled, "waited_ms": time.Since(firstHeld).Milliseconds(),
+			})
+		}
+	}
+	defer logHeld()
 	for attempt := 1; ; attempt++ {
-		if err := c.limiter.Wait(ctx); err != nil {
+		sent, err := c.rate.Wait(ctx, action)
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil, canceled(action, ctx.Err(), attempt-1, last)
 			}
 			if last != nil {
-				return nil, fmt.Errorf("%w (stopped after %d attempts: the client-side rate limit would delay the next past the deadline)", last, attempt-1)
+				return nil, fmt.Errorf("%w (stopped after %d attempts: the client-side rate would delay the next past the deadline)", last, attempt-1)
 			}
-			return nil, fmt.Errorf("%s: the client-side rate limit would delay the request past the deadline: %w", action, context.DeadlineExceeded)
+			return nil, fmt.Errorf("%s: %w", action, err)
 		}
-		env, err := c.attempt(ctx, action, attempt, body, secrets)
+		env, retryAfter, err := c.attempt(ctx, action, attempt, body, secrets)
+		c.observe(action, sent, err)
 		if err == nil {
 			return env, nil
 		}
@@ -90,18 +119,36 @@ func (c *Client) send(ctx context.Context, action string, tg target, payload any
 			return nil, canceled(action, ctx.Err(), attempt, last)
 		}
 		last = err
-		if !IsRetryable(err) || attempt > c.maxRetries {
+		if !IsRetryable(err) {
 			if attempt == 1 {
 				return nil, err
 			}
 			return nil, fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
 		}
-		wait := c.backoff(attempt, err)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return nil, fmt.Errorf("%w (stopped after %d attempts: the next would start past the deadline)", err, attempt)
+		var wait time.Duration
+		deadline, bounded := ctx.Deadline()
+		if IsThrottled(err) {
+			throttled++
+			if throttled == 1 {
+				firstHeld = time.Now()
+			}
+			wait = c.throttleWait(retryAfter)
+			deadline, bounded = throttleDeadline, true
+		} else {
+			retries++
+			if retries > c.maxRetries {
+				if attempt == 1 {
+					return nil, err
+				}
+				return nil, fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
+			}
+			wait = c.backoff(retries)
+		}
+		if bounded && time.Until(deadline) < wait {
+			return nil, fmt.Errorf("%w (stopped after %d attempts, %d throttled: the next would start past the deadline)", err, attempt, throttled)
 		}
 		tflog.SubsystemDebug(ctx, logSubsystem, "Live API retry scheduled", map[string]any{
-			"attempt": attempt, "wait_ms": wait.Milliseconds(),
+			"attempt": attempt, "wait_ms": wait.Milliseconds(), "throttled": IsThrottled(err),
 		})
 		timer := time.NewTimer(wait)
 		select {
@@ -109,6 +156,23 @@ func (c *Client) send(ctx context.Context, action string, tg target, payload any
 			timer.Stop()
 			return nil, canceled(action, ctx.Err(), attempt, last)
 		case <-timer.C:
+		}
+	}
+}
+
+// observe tells the rate how the gateway answered a request sent at sent:
+// throttled, or let through (whatever the API then answered). A request
+// that got no answer tells it nothing.
+func (c *Client) observe(action string, sent time.Time, err error) {
+	now := time.Now()
+	switch {
+	case err == nil:
+		c.rate.Succeeded(action, now)
+	case IsThrottled(err):
+		c.rate.Throttled(action, sent, now)
+	default:
+		if _, ok := AsAPIError(err); ok {
+			c.rate.Succeeded(action, now)
 		}
 	}
 }
@@ -140,8 +204,9 @@ func (c *Client) logContext(ctx context.Context, action string, tg target, secre
 	return ctx
 }
 
-// attempt sends the request once and decodes whatever came back.
-func (c *Client) attempt(ctx context.Context, action string, n int, body []byte, secrets []string) (*envelope, error) {
+// attempt sends the request once and decodes whatever came back, with the
+// wait the answer's Retry-After header asks for (0 without one).
+func (c *Client) attempt(ctx context.Context, action string, n int, body []byte, secrets []string) (*envelope, time.Duration, error) {
 	ex := &exchange{}
 	start := time.Now()
 	raw, _, sdkErr := c.sdk.CtxJson(withExchange(ctx, ex), action, url.Values{}, string(body))
@@ -168,7 +233,7 @@ func (c *Client) attempt(ctx context.Context, action string, n int, body []byte,
 			"attempt": n, "http_status": ex.status, "body": redactBody(raw),
 		})
 	}
-	return env, err
+	return env, ex.retryAfter, err
 }
 
 // decode turns one attempt's outcome into the envelope or a typed error.
@@ -344,22 +409,23 @@ func nonEmpty(values []string) []string {
 	return out
 }
 
-// backoff is the wait before retry number n (1 for the first retry):
-// base·2^(n-1) capped at the maximum. Server errors and transport failures
-// use full jitter, which spreads clients best. Throttling uses equal jitter,
-// so no retry comes back at once, and waits at least throttleFloor; the
-// configured maximum still caps every wait.
-func (c *Client) backoff(n int, err error) time.Duration {
+// backoff is the wait before retry number n (1 for the first retry) after
+// a server error or a transport failure: base·2^(n-1) capped at the
+// maximum, with full jitter, which spreads clients best.
+func (c *Client) backoff(n int) time.Duration {
 	d := c.baseDelay
 	for i := 1; i < n && d < c.maxDelay; i++ {
 		d *= 2
 	}
-	d = min(d, c.maxDelay)
-	if IsThrottled(err) {
-		wait := d/2 + rand.N(d/2+1)
-		return max(wait, min(throttleFloor, c.maxDelay))
-	}
-	return rand.N(d + 1)
+	return rand.N(min(d, c.maxDelay) + 1)
+}
+
+// throttleWait is the pause after a throttled answer: what Retry-After
+// asked for when it asked for more, else between half of throttlePause and
+// all of it, with the configured maximum delay capping the latter.
+func (c *Client) throttleWait(retryAfter time.Duration) time.Duration {
+	pause := min(throttlePause, c.maxDelay)
+	return max(retryAfter, pause/2+rand.N(pause/2+1))
 }
 
 // canceled reports the caller's context ending, which is never retried.

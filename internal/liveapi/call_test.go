@@ -265,7 +265,9 @@ func TestRetries(t *testing.T) {
 		{"401 is final", 3, failThenSucceed(5, apiFailure(401, "SignatureDoesNotMatch")), 1, true},
 		{"404 is final", 3, failThenSucceed(5, apiFailure(404, "ResourceNotFound")), 1, true},
 		{"MaxRetries bounds attempts", 2, failThenSucceed(10, apiFailure(500, "InternalError")), 3, true},
-		{"no retries", 0, failThenSucceed(10, apiFailure(429, "FlowLimitExceeded")), 1, true},
+		{"no retries", 0, failThenSucceed(10, apiFailure(500, "InternalError")), 1, true},
+		{"throttling is not bounded by MaxRetries", 0, failThenSucceed(10, apiFailure(429, "FlowLimitExceeded")), 11, false},
+		{"HTML 429 is throttling", 0, failThenSucceed(5, htmlPage(429)), 6, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -540,8 +542,8 @@ func TestRetryStopsAtNonRetryableError(t *testing.T) {
 	}
 }
 
-// A throttled retry waits at least a second unless RetryMaxDelay is lower;
-// with less than that left before the deadline, the client gives up at once.
+// A throttled call waits at least half of throttlePause before it tries
+// again; with less than that left before the deadline, it gives up at once.
 func TestRetryRespectsDeadline(t *testing.T) {
 	t.Parallel()
 	f, srv := newFakeAPI(t, failThenSucceed(10, apiFailure(429, "FlowLimitExceeded")))
@@ -585,25 +587,76 @@ func TestCancellationIsNotRetried(t *testing.T) {
 func TestBackoff(t *testing.T) {
 	t.Parallel()
 	c := &Client{baseDelay: 100 * time.Millisecond, maxDelay: 5 * time.Second}
-	serverErr := &APIError{HTTPStatus: 500, Code: "InternalError"}
-	throttled := &APIError{HTTPStatus: 429, Code: "FlowLimitExceeded"}
 	for retry, ceiling := range map[int]time.Duration{
 		1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 4: 800 * time.Millisecond,
 		7: 5 * time.Second, 60: 5 * time.Second,
 	} {
 		for range 200 {
-			if d := c.backoff(retry, serverErr); d < 0 || d > ceiling {
+			if d := c.backoff(retry); d < 0 || d > ceiling {
 				t.Fatalf("retry %d after a server error waits %v, want within [0, %v]", retry, d, ceiling)
-			}
-			d := c.backoff(retry, throttled)
-			if floor := max(time.Second, ceiling/2); d < floor || d > max(time.Second, ceiling) {
-				t.Fatalf("retry %d after throttling waits %v, want within [%v, %v]", retry, d, floor, max(time.Second, ceiling))
 			}
 		}
 	}
+}
+
+func TestThrottleWait(t *testing.T) {
+	t.Parallel()
+	c := &Client{baseDelay: 100 * time.Millisecond, maxDelay: 5 * time.Second}
+	for range 200 {
+		if d := c.throttleWait(0); d < throttlePause/2 || d > throttlePause {
+			t.Fatalf("throttled wait %v, want within [%v, %v]", d, throttlePause/2, throttlePause)
+		}
+		if d := c.throttleWait(3 * time.Second); d != 3*time.Second {
+			t.Fatalf("throttled wait %v with Retry-After 3s, want 3s", d)
+		}
+	}
 	low := &Client{baseDelay: time.Millisecond, maxDelay: 4 * time.Millisecond}
-	if d := low.backoff(1, throttled); d != 4*time.Millisecond {
-		t.Errorf("throttled wait %v, want the floor lowered to RetryMaxDelay (4ms)", d)
+	if d := low.throttleWait(0); d < 2*time.Millisecond || d > 4*time.Millisecond {
+		t.Errorf("throttled wait %v, want the pause lowered to RetryMaxDelay (2ms to 4ms)", d)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"":                              0,
+		"2":                             2 * time.Second,
+		" 1.5 ":                         1500 * time.Millisecond,
+		"0":                             0,
+		"-4":                            0,
+		"soon":                          0,
+		"86400":                         maxRetryAfter,
+		"Fri, 02 Jan 2026 03:04:08 GMT": 3 * time.Second,
+		"Fri, 02 Jan 2026 03:04:00 GMT": 0,
+	} {
+		if got := parseRetryAfter(v, now); got != want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// A throttled answer's Retry-After sets the wait before the next attempt.
+func TestRetryAfterIsHonoured(t *testing.T) {
+	t.Parallel()
+	var first time.Time
+	var gap time.Duration
+	_, srv := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, action string, n int) {
+		if n == 1 {
+			first = time.Now()
+			w.Header().Set("Retry-After", "1")
+			apiFailure(429, "FlowLimitExceeded")(w, action)
+			return
+		}
+		gap = time.Since(first)
+		writeOK(w, action)
+	})
+	c := newTestClient(t, testConfig(srv.URL))
+	if _, err := c.UpdateCallback(context.Background(), pushCallback()); err != nil {
+		t.Fatal(err)
+	}
+	if gap < time.Second {
+		t.Errorf("the retry came %v after the answer asking for 1 s", gap)
 	}
 }
 
@@ -613,13 +666,13 @@ func TestRateLimitAppliesToEveryAttempt(t *testing.T) {
 	cfg := testConfig(srv.URL)
 	cfg.RequestsPerSecond = 20
 	c := newTestClient(t, cfg)
-	// Drain the burst so that each of the three attempts must wait its turn.
-	if !c.limiter.Allow() {
-		t.Fatal("fresh limiter refused a token")
+	// Take a slot so that each of the three attempts must wait its turn.
+	if d := c.rate.Take(ActionUpdateCallback, time.Now()); d != 0 {
+		t.Fatalf("fresh rate refused a slot for %v", d)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
 	defer cancel()
-	// Three attempts at 20/s need 150 ms of tokens: the limiter must refuse
+	// Three attempts at 20/s need 150 ms of slots: the rate must refuse
 	// to wait past the deadline instead of sending them.
 	_, err := c.UpdateCallback(ctx, pushCallback())
 	if err == nil {

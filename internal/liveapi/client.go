@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,7 +19,6 @@ import (
 
 	"github.com/volcengine/volc-sdk-golang/base"
 	live "github.com/volcengine/volc-sdk-golang/service/live/v20230101"
-	"golang.org/x/time/rate"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -54,9 +55,12 @@ type Config struct {
 	// MaxRetries is how many times a retryable failure is sent again after
 	// the first attempt; negative means 0.
 	MaxRetries int
-	// RequestsPerSecond limits every Client of the process that talks to the
-	// same endpoint with the same access key, together: the lowest value any
-	// of them was given applies to all. 0 means DefaultRequestsPerSecond.
+	// RequestsPerSecond is the ceiling of the adaptive rate that every
+	// Client of the process talking to the same endpoint with the same
+	// access key shares: the lowest value any of them was given applies to
+	// all. The rate falls below it while the API throttles (ratecontrol.go);
+	// at the ceiling, single intervals vary by up to a fifth either side,
+	// the mean rate unchanged. 0 means DefaultRequestsPerSecond.
 	RequestsPerSecond float64
 	// RetryBaseDelay and RetryMaxDelay shape the exponential backoff between
 	// retries; 0 means DefaultRetryBaseDelay and DefaultRetryMaxDelay.
@@ -72,7 +76,7 @@ type Client struct {
 	sdk        *live.Live
 	endpoint   string
 	secrets    []string
-	limiter    *rate.Limiter
+	rate       *rateControl
 	maxRetries int
 	baseDelay  time.Duration
 	maxDelay   time.Duration
@@ -149,7 +153,7 @@ func New(cfg Config) (*Client, error) {
 		sdk:        inst,
 		endpoint:   endpoint,
 		secrets:    secrets,
-		limiter:    sharedLimiter(endpoint, cfg.AccessKey, rps),
+		rate:       sharedRate(endpoint, cfg.AccessKey, rps),
 		maxRetries: max(cfg.MaxRetries, 0),
 		baseDelay:  baseDelay,
 		maxDelay:   max(maxDelay, baseDelay),
@@ -187,40 +191,36 @@ func parseEndpoint(raw string) (scheme, host string, err error) {
 }
 
 // The gateway limits requests per account, so every Client of the process
-// that reaches the same endpoint with the same access key draws from one
-// limiter, whichever provider configuration created it. The registry holds
-// limiters weakly: once no Client uses one, a new Client starts afresh
+// that reaches the same endpoint with the same access key shares one
+// adaptive rate, whichever provider configuration created it. The registry
+// holds them weakly: once no Client uses one, a new Client starts afresh
 // rather than inherit the rate of one long gone.
-var limiters = struct {
+var rates = struct {
 	sync.Mutex
-	byKey map[string]weak.Pointer[rate.Limiter]
-}{byKey: map[string]weak.Pointer[rate.Limiter]{}}
+	byKey map[string]weak.Pointer[rateControl]
+}{byKey: map[string]weak.Pointer[rateControl]{}}
 
-// sharedLimiter keeps the lowest rate any Client asked for: a lower setting
+// sharedRate keeps the lowest ceiling any Client asked for: a lower setting
 // is usually there because other tools share the account, and a provider
 // alias configured later must not spend their share.
-func sharedLimiter(endpoint, accessKey string, rps float64) *rate.Limiter {
+func sharedRate(endpoint, accessKey string, rps float64) *rateControl {
 	key := endpoint + "\x00" + accessKey
-	limiters.Lock()
-	defer limiters.Unlock()
-	if l := limiters.byKey[key].Value(); l != nil {
-		if rate.Limit(rps) < l.Limit() {
-			l.SetLimit(rate.Limit(rps))
-		}
-		return l
+	rates.Lock()
+	defer rates.Unlock()
+	if r := rates.byKey[key].Value(); r != nil {
+		r.lowerCeiling(rps)
+		return r
 	}
-	// Burst 1 spaces requests evenly: a burst would be spent in the first
-	// instant of a gateway window and then be refused.
-	l := rate.NewLimiter(rate.Limit(rps), 1)
-	limiters.byKey[key] = weak.Make(l)
-	runtime.AddCleanup(l, func(key string) {
-		limiters.Lock()
-		defer limiters.Unlock()
-		if limiters.byKey[key].Value() == nil {
-			delete(limiters.byKey, key)
+	r := newRateControl(rps, time.Now, nil)
+	rates.byKey[key] = weak.Make(r)
+	runtime.AddCleanup(r, func(key string) {
+		rates.Lock()
+		defer rates.Unlock()
+		if rates.byKey[key].Value() == nil {
+			delete(rates.byKey, key)
 		}
 	}, key)
-	return l
+	return r
 }
 
 func newHTTPClient(userAgent string) *http.Client {
@@ -253,6 +253,8 @@ var errAnswerTooLarge = fmt.Errorf("the answer is larger than %d bytes", maxAnsw
 type exchange struct {
 	status  int // 0 until an answer arrives
 	readErr error
+	// retryAfter is the answer's Retry-After, 0 without one.
+	retryAfter time.Duration
 }
 
 type exchangeKey struct{}
@@ -286,10 +288,35 @@ func (t *exchangeTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	if ex, ok := req.Context().Value(exchangeKey{}).(*exchange); ok {
 		ex.status = resp.StatusCode
 		ex.readErr = readErr
+		ex.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 	if readErr != nil {
 		return nil, readErr
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
+}
+
+// maxRetryAfter bounds what a Retry-After header can ask for: a gateway
+// asking for longer is wrong rather than meant, and a call that waits it
+// out would only fail later at its deadline.
+const maxRetryAfter = 5 * time.Minute
+
+// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date;
+// anything else, or a time already past, is 0.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs <= 0 || math.IsNaN(secs) {
+			return 0
+		}
+		d = time.Duration(min(secs, maxRetryAfter.Seconds()) * float64(time.Second))
+	} else if at, err := http.ParseTime(v); err == nil {
+		d = at.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
 }

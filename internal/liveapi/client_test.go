@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/volcengine/volc-sdk-golang/base"
-	"golang.org/x/time/rate"
 )
 
 func TestParseEndpoint(t *testing.T) {
@@ -106,11 +105,8 @@ func TestNewDefaults(t *testing.T) {
 	if c.baseDelay != DefaultRetryBaseDelay || c.maxDelay != DefaultRetryMaxDelay {
 		t.Errorf("delays = %v/%v, want %v/%v", c.baseDelay, c.maxDelay, DefaultRetryBaseDelay, DefaultRetryMaxDelay)
 	}
-	if got := c.limiter.Limit(); got != DefaultRequestsPerSecond {
-		t.Errorf("limit = %v, want %v", got, DefaultRequestsPerSecond)
-	}
-	if c.limiter.Burst() != 1 {
-		t.Errorf("burst = %d, want 1", c.limiter.Burst())
+	if got := c.rate.Ceiling(); got != DefaultRequestsPerSecond {
+		t.Errorf("ceiling = %v, want %v", got, DefaultRequestsPerSecond)
 	}
 	if c.sdk.ServiceInfo.Retry.AutoRetry {
 		t.Error("the SDK's own retry is on")
@@ -127,7 +123,7 @@ func TestNewDefaults(t *testing.T) {
 	}
 }
 
-func TestSharedLimiter(t *testing.T) {
+func TestSharedRate(t *testing.T) {
 	t.Parallel()
 	base := Config{AccessKey: "AK-limiter", SecretKey: "SK", Endpoint: "http://limiter.invalid", RequestsPerSecond: 5}
 	a := newTestClient(t, base)
@@ -135,14 +131,14 @@ func TestSharedLimiter(t *testing.T) {
 	sameCfg := base
 	sameCfg.Endpoint = "limiter.invalid" // https: another endpoint
 	b := newTestClient(t, sameCfg)
-	if a.limiter == b.limiter {
-		t.Error("clients of different endpoints share a limiter")
+	if a.rate == b.rate {
+		t.Error("clients of different endpoints share a rate")
 	}
 
 	otherKey := base
 	otherKey.AccessKey = "AK-limiter-2"
-	if newTestClient(t, otherKey).limiter == a.limiter {
-		t.Error("clients of different access keys share a limiter")
+	if newTestClient(t, otherKey).rate == a.rate {
+		t.Error("clients of different access keys share a rate")
 	}
 
 	// Provider aliases of one account: the lowest setting holds, whichever
@@ -150,28 +146,28 @@ func TestSharedLimiter(t *testing.T) {
 	faster := base
 	faster.RequestsPerSecond = 7
 	c := newTestClient(t, faster)
-	if c.limiter != a.limiter {
-		t.Fatal("clients of one endpoint and access key have separate limiters")
+	if c.rate != a.rate {
+		t.Fatal("clients of one endpoint and access key have separate rates")
 	}
-	if got := a.limiter.Limit(); got != rate.Limit(5) {
-		t.Errorf("shared limit = %v after a later New asked for 7, want the lower 5 kept", got)
+	if got := a.rate.Ceiling(); got != 5 {
+		t.Errorf("shared ceiling = %v after a later New asked for 7, want the lower 5 kept", got)
 	}
 	slower := base
 	slower.RequestsPerSecond = 2
 	newTestClient(t, slower)
-	if got := c.limiter.Limit(); got != rate.Limit(2) {
-		t.Errorf("shared limit = %v after a later New asked for 2, want 2", got)
+	if got := c.rate.Ceiling(); got != 2 {
+		t.Errorf("shared ceiling = %v after a later New asked for 2, want 2", got)
 	}
 	newTestClient(t, base)
-	if got := a.limiter.Limit(); got != rate.Limit(2) {
-		t.Errorf("shared limit = %v after New asked for 5 again, want 2 kept", got)
+	if got := a.rate.Ceiling(); got != 2 {
+		t.Errorf("shared ceiling = %v after New asked for 5 again, want 2 kept", got)
 	}
 }
 
-// A limiter outlives no Client: a Client made after every earlier one of
+// A shared rate outlives no Client: a Client made after every earlier one of
 // its endpoint and access key is gone takes its own rate, not theirs (tests
 // of the process reuse loopback ports).
-func TestLimiterForgottenWithItsClients(t *testing.T) {
+func TestRateForgottenWithItsClients(t *testing.T) {
 	t.Parallel()
 	cfg := Config{AccessKey: "AK-forgotten", SecretKey: "SK", Endpoint: "http://forgotten.invalid", RequestsPerSecond: 1}
 	func() {
@@ -179,7 +175,7 @@ func TestLimiterForgottenWithItsClients(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.limiter.Limit(); got != rate.Limit(1) {
+		if got := c.rate.Ceiling(); got != 1 {
 			t.Fatalf("limit = %v, want 1", got)
 		}
 	}()
@@ -189,7 +185,7 @@ func TestLimiterForgottenWithItsClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.limiter.Limit(); got != rate.Limit(10) {
+	if got := c.rate.Ceiling(); got != 10 {
 		t.Errorf("limit = %v once the slower Client is gone, want 10", got)
 	}
 }

@@ -172,3 +172,42 @@ func TestRedactBodyHidesEveryKey(t *testing.T) {
 		t.Errorf("redacted body %s lost what is not a key", got)
 	}
 }
+
+// A call that was throttled says at DEBUG how long throttling held it and
+// how often, once, with the action's fields and no secret.
+func TestThrottlingWaitIsLogged(t *testing.T) {
+	t.Parallel()
+	_, srv := newFakeAPI(t, failThenSucceed(2, apiFailure(429, "FlowLimitExceeded")))
+	cfg := testConfig(srv.URL)
+	cfg.SecretKey = "SECRET-do-not-log"
+	c := newTestClient(t, cfg)
+
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	cb := pushCallback()
+	cb.AuthEnable = true
+	cb.AuthKeyPrimary = "AUTH-KEY-do-not-log"
+	if _, err := c.UpdateCallback(ctx, cb); err != nil {
+		t.Fatalf("UpdateCallback: %v", err)
+	}
+	if strings.Contains(logs.String(), secretMarker) {
+		t.Errorf("logs show a secret:\n%s", logs.String())
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&logs)
+	if err != nil {
+		t.Fatalf("decoding logs: %v", err)
+	}
+	var waits []map[string]any
+	for _, e := range entries {
+		if e["@message"] == "Live API call waited for throttling" {
+			waits = append(waits, e)
+		}
+	}
+	if len(waits) != 1 {
+		t.Fatalf("%d throttling wait entries, want 1:\n%s", len(waits), logs.String())
+	}
+	e := waits[0]
+	if e["@level"] != "debug" || e["action"] != ActionUpdateCallback || e["throttled"] != float64(2) || e["waited_ms"] == nil {
+		t.Errorf("throttling wait entry: %v", e)
+	}
+}

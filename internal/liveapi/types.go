@@ -1,7 +1,8 @@
 // Package liveapi is the provider's only door to the Volcengine Live API: it
 // signs and sends requests through the official SDK, decodes every answer
-// itself, owns the retry policy and the process-wide rate limit, and shares
-// DescribeCallback answers between concurrent readers of one scope.
+// itself, owns the retry policy and the process-wide adaptive rate of each
+// account (ratecontrol.go), and shares DescribeCallback answers between
+// concurrent readers of one scope.
 package liveapi
 
 import (
@@ -212,10 +213,14 @@ func IsVhostNotFound(err error) bool {
 	return ok && apiErr.Code == "ResourceNotFound.VhostNotExist"
 }
 
-// IsThrottled reports the gateway's rate limit.
+// IsThrottled reports the gateway's rate limit: FlowLimitExceeded, or
+// HTTP 429 whatever the body (a gateway page that is not the API's JSON).
 func IsThrottled(err error) bool {
-	apiErr, ok := AsAPIError(err)
-	return ok && (apiErr.Code == "FlowLimitExceeded" || apiErr.HTTPStatus == http.StatusTooManyRequests)
+	if apiErr, ok := AsAPIError(err); ok {
+		return apiErr.Code == "FlowLimitExceeded" || apiErr.HTTPStatus == http.StatusTooManyRequests
+	}
+	var te *TransportError
+	return errors.As(err, &te) && te.HTTPStatus == http.StatusTooManyRequests
 }
 
 // IsRetryable reports an error worth sending the request again for: a

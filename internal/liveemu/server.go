@@ -1,7 +1,9 @@
 // Package liveemu is an in-memory Volcengine Live API that answers
 // UpdateCallback, DescribeCallback and DeleteCallback (Version 2023-01-01) as
 // Volcengine's public reference describes them: signature V4 verification, the
-// per-account rate limit, ownership of vhosts and domains, the documented
+// per-account rate limit and optional per-action ones, counted as a token
+// bucket or in fixed one-second windows (gateway.go), ownership of vhosts
+// and domains, the documented
 // error codes, and injectable faults for testing a client's error handling.
 // Where the sources leave the API's behaviour open, Config.Readings picks one
 // of the readings the provider must survive (readings.go).
@@ -17,12 +19,11 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // The demo account that New seeds unless Config.NoDemoAccount is set.
@@ -55,6 +56,18 @@ const (
 type Config struct {
 	RequestsPerSecond float64 // per-account limit; 0 means the API's 10; negative means unlimited
 	Burst             int     // bucket size; 0 means ceil(RequestsPerSecond) (10 by default)
+	// ActionRequestsPerSecond adds limits of single actions, per account,
+	// on top of RequestsPerSecond: {"UpdateCallback": 1} plays the 1
+	// request per second BytePlus documents for its twin API. An action
+	// not named, or named with 0 or less, has none of its own.
+	ActionRequestsPerSecond map[string]float64
+	// Gateway is how the limits count requests; empty means TokenBucket.
+	// A per-action bucket holds ceil(its limit) tokens.
+	Gateway GatewayModel
+	// RetryAfter makes throttled answers carry a Retry-After header: the
+	// whole seconds, rounded up, until the limits would let the request
+	// through. The real gateway is not known to send one.
+	RetryAfter bool
 	// Now is the clock for signature time checks, CreateTime, the visibility
 	// delay and the rate limiter's refill; nil means time.Now.
 	Now           func() time.Time
@@ -91,18 +104,21 @@ type RequestRecord struct {
 // Server is the emulator; it implements http.Handler and every method is
 // safe for concurrent use.
 type Server struct {
-	now       func() time.Time
-	limit     rate.Limit
-	burst     int
-	requestID requestIDs
-	region    string
-	maxLog    int
-	readings  Readings
+	now          func() time.Time
+	accountLimit float64 // requests per second; 0 means unlimited
+	burst        int
+	actionLimits map[string]float64
+	gateway      GatewayModel
+	retryAfter   bool
+	requestID    requestIDs
+	region       string
+	maxLog       int
+	readings     Readings
 
 	mu          sync.Mutex
-	accounts    map[string]*Account // by ID
-	byAccessKey map[string]string   // access key -> account ID
-	limiters    map[string]*rate.Limiter
+	accounts    map[string]*Account        // by ID
+	byAccessKey map[string]string          // access key -> account ID
+	gates       map[string]map[string]gate // account ID -> action ("" for all) -> its limit
 	vhosts      map[string]*vhost
 	domains     map[string]string // push domain -> owning vhost
 	callbacks   map[callbackKey][]version
@@ -111,7 +127,7 @@ type Server struct {
 	holds       []*Hold
 	calls       map[string]int
 	total       int
-	throttled   int
+	throttled   map[string]int // by action
 	log         []*RequestRecord
 }
 
@@ -123,21 +139,25 @@ type vhost struct {
 // New returns an emulator configured by cfg.
 func New(cfg Config) *Server {
 	s := &Server{
-		now:         cfg.Now,
-		limit:       rate.Limit(cfg.RequestsPerSecond),
-		burst:       cfg.Burst,
-		requestID:   newRequestIDs(),
-		accounts:    map[string]*Account{},
-		byAccessKey: map[string]string{},
-		limiters:    map[string]*rate.Limiter{},
-		vhosts:      map[string]*vhost{},
-		domains:     map[string]string{},
-		callbacks:   map[callbackKey][]version{},
-		calls:       map[string]int{},
-		region:      cfg.Region,
-		maxLog:      cfg.MaxRequestLog,
-		readings:    cfg.Readings,
-		visibility:  cfg.Readings.VisibilityDelay,
+		now:          cfg.Now,
+		accountLimit: cfg.RequestsPerSecond,
+		burst:        cfg.Burst,
+		actionLimits: map[string]float64{},
+		gateway:      cfg.Gateway,
+		retryAfter:   cfg.RetryAfter,
+		requestID:    newRequestIDs(),
+		accounts:     map[string]*Account{},
+		byAccessKey:  map[string]string{},
+		gates:        map[string]map[string]gate{},
+		throttled:    map[string]int{},
+		vhosts:       map[string]*vhost{},
+		domains:      map[string]string{},
+		callbacks:    map[callbackKey][]version{},
+		calls:        map[string]int{},
+		region:       cfg.Region,
+		maxLog:       cfg.MaxRequestLog,
+		readings:     cfg.Readings,
+		visibility:   cfg.Readings.VisibilityDelay,
 	}
 	if s.region == "" {
 		s.region = DefaultRegion
@@ -147,12 +167,17 @@ func New(cfg Config) *Server {
 	}
 	switch {
 	case cfg.RequestsPerSecond < 0:
-		s.limit = rate.Inf
+		s.accountLimit = 0
 	case cfg.RequestsPerSecond == 0:
-		s.limit = defaultRequestsPerSecond
+		s.accountLimit = defaultRequestsPerSecond
 	}
-	if s.burst <= 0 {
-		s.burst = max(1, int(math.Ceil(float64(s.limit))))
+	for action, rps := range cfg.ActionRequestsPerSecond {
+		if rps > 0 {
+			s.actionLimits[action] = rps
+		}
+	}
+	if s.gateway == "" {
+		s.gateway = TokenBucket
 	}
 	if !cfg.NoDemoAccount {
 		s.AddAccount(Account{ID: DemoAccountID, AccessKey: DemoAccessKey, SecretKey: DemoSecretKey})
@@ -245,12 +270,24 @@ func (s *Server) TotalCalls() int {
 	return s.total
 }
 
-// Throttled counts the requests the rate limiter answered with 429 (injected
+// Throttled counts the requests the rate limits answered with 429 (injected
 // faults are not counted).
 func (s *Server) Throttled() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.throttled
+	n := 0
+	for _, c := range s.throttled {
+		n += c
+	}
+	return n
+}
+
+// ThrottledCalls counts the requests naming action that the rate limits
+// answered with 429.
+func (s *Server) ThrottledCalls(action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttled[action]
 }
 
 // ResetCounters zeroes the counters and empties the request log.
@@ -258,7 +295,7 @@ func (s *Server) ResetCounters() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = map[string]int{}
-	s.total, s.throttled = 0, 0
+	s.total, s.throttled = 0, map[string]int{}
 	s.log = nil
 }
 
@@ -305,7 +342,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fail(err)
 		return
 	}
-	if !s.allow(acct.ID) {
+	if ok, wait := s.allow(acct.ID, ex.action); !ok {
+		if s.retryAfter {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		}
 		ex.fail(newError("FlowLimitExceeded", ""))
 		return
 	}
@@ -349,20 +389,17 @@ func (s *Server) arrive(action, accessKey string, body []byte) *RequestRecord {
 	return rec
 }
 
-// allow takes one token from the account's bucket, counting a refusal.
-func (s *Server) allow(accountID string) bool {
+// allow passes a request through the account's limits (gateway.go),
+// counting a refusal, and answers how long until it would fit when it does
+// not.
+func (s *Server) allow(accountID, action string) (bool, time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lim, ok := s.limiters[accountID]
+	ok, wait := s.admit(accountID, action, s.now())
 	if !ok {
-		lim = rate.NewLimiter(s.limit, s.burst)
-		s.limiters[accountID] = lim
+		s.throttled[action]++
 	}
-	if lim.AllowN(s.now(), 1) {
-		return true
-	}
-	s.throttled++
-	return false
+	return ok, wait
 }
 
 // perform runs an action for an authenticated account.

@@ -37,6 +37,10 @@ func adviceFor(err error) string {
 		return "The request was not retried: the same address would fail the same way. Correct the provider's endpoint (or " +
 			EnvEndpoint + ") as the error says, then run Terraform again."
 	}
+	if liveapi.IsThrottled(err) {
+		return "The account stayed over its request limit for the whole operation: the provider waited, slowing down, until the timeout ran out. " +
+			"Raise the resource's timeouts, or run fewer Terraform runs or other tools on the account at once, then run Terraform again."
+	}
 	var te *liveapi.TransportError
 	if errors.As(err, &te) {
 		return "The Live API could not be reached, or a server in front of it failed, until max_retries or the timeout ran out. Check the provider's endpoint, proxies and network, then run Terraform again."

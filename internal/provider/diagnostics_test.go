@@ -27,6 +27,9 @@ func TestUnitErrorAdvice(t *testing.T) {
 			[]string{"endpoint"}},
 		{"unreachable", &liveapi.TransportError{Action: "DescribeCallback", Err: errors.New("connection refused")},
 			[]string{"max_retries", "endpoint"}},
+		{"throttled until the timeout", fmt.Errorf("%w (stopped after 40 attempts, 40 throttled: the next would start past the deadline)",
+			&liveapi.APIError{Action: "UpdateCallback", HTTPStatus: 429, Code: "FlowLimitExceeded"}),
+			[]string{"timeouts", "fewer Terraform runs"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

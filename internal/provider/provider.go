@@ -137,15 +137,19 @@ func (p *volcengineProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times one API call is retried after a retryable error "+
-					"(throttling, `CommonErr`, 5xx, connection failures), with capped exponential backoff. "+
-					"Defaults to `%d`.", DefaultMaxRetries),
+					"(`CommonErr`, 5xx, connection failures), with capped exponential backoff. Throttling "+
+					"(`FlowLimitExceeded`, HTTP 429) does not count against it: a throttled call waits and tries "+
+					"again until the operation's timeout. Defaults to `%d`.", DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
 			"requests_per_second": schema.Float64Attribute{
-				MarkdownDescription: fmt.Sprintf("Client-side limit on API requests per second, shared by every "+
-					"resource and data source of this provider process. The Live API allows 10 per account; lower it "+
-					"when other tools share the account. Defaults to `%g`.", DefaultRequestsPerSecond),
+				MarkdownDescription: fmt.Sprintf("Ceiling of the client's request rate, shared by every resource "+
+					"and data source of this provider process. The client lowers its rate while the API throttles "+
+					"and raises it again while it does not (per action where the API limits one action on its "+
+					"own), never above this ceiling, so several Terraform runs on one account share the "+
+					"account's limit (10 requests per second) without further setting. Lower it to keep room "+
+					"for tools that do not slow down when throttled. Defaults to `%g`.", DefaultRequestsPerSecond),
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.Between(0.1, 1000)},
 			},

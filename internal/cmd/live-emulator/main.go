@@ -3,6 +3,7 @@
 // provider can be tried without an account:
 //
 //	go run ./internal/cmd/live-emulator [-listen 127.0.0.1:0] [-rps 10] [-seed FILE] [-ready-file FILE]
+//	    [-update-rps N] [-describe-rps N] [-delete-rps N] [-gateway token-bucket|window] [-retry-after]
 //	    [-reading NAME] [-domain-model merged|separate] [-describe-by-domain own|vhost]
 //	    [-delete-by-vhost-reaches-domains] [-delete-by-domain-reaches-apps]
 //	    [-callback-type-spelling HTTP|http|as-sent] [-mask-keys] [-extra-fields] [-visibility-delay DURATION]
@@ -19,6 +20,18 @@
 // code and RequestId of each answer:
 //
 //	curl -s http://127.0.0.1:8765/emulator/requests
+//
+// # Rate limits
+//
+// -rps limits each account's requests of all actions together (10, the
+// API's documented limit). -update-rps, -describe-rps and -delete-rps add
+// a limit of one action on top of it, per account (BytePlus documents 1
+// request per second for UpdateCallback on its twin API); 0 means none.
+// -gateway picks how the limits count: token-bucket (a bucket of
+// ceil(limit) tokens refilled at the limit's rate) or window (a counter of
+// each clock second, refusing what goes beyond the limit until the next).
+// Refused requests count for nothing. -retry-after adds a Retry-After header
+// to throttled answers, which the real gateway is not known to send.
 //
 // # Readings
 //
@@ -133,6 +146,9 @@ const requestLogPath = "/emulator/requests"
 type options struct {
 	listen, seedFile, readyFile string
 	rps                         float64
+	actionRPS                   map[string]float64
+	gateway                     liveemu.GatewayModel
+	retryAfter                  bool
 	readings                    liveemu.Readings
 }
 
@@ -142,6 +158,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	flags.SetOutput(stderr)
 	flags.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
 	flags.Float64Var(&o.rps, "rps", 10, "requests per second allowed per account (0 or negative: unlimited)")
+	var updateRPS, describeRPS, deleteRPS float64
+	flags.Float64Var(&updateRPS, "update-rps", 0, "UpdateCallback requests per second allowed per account, on top of -rps (0: no limit of its own)")
+	flags.Float64Var(&describeRPS, "describe-rps", 0, "DescribeCallback requests per second allowed per account, on top of -rps (0: no limit of its own)")
+	flags.Float64Var(&deleteRPS, "delete-rps", 0, "DeleteCallback requests per second allowed per account, on top of -rps (0: no limit of its own)")
+	o.gateway = liveemu.TokenBucket
+	flags.TextVar(&o.gateway, "gateway", liveemu.TokenBucket, "how the rate limits count requests: `token-bucket|window`")
+	flags.BoolVar(&o.retryAfter, "retry-after", false, "send a Retry-After header with throttled answers")
 	flags.StringVar(&o.seedFile, "seed", "", "JSON file with accounts, vhosts, domains and callbacks to start with (format: go doc ./internal/cmd/live-emulator)")
 	flags.StringVar(&o.readyFile, "ready-file", "", "write the endpoint URL to this file once listening")
 	preset := flags.String("reading", "merged", "combination of readings of the API's open questions, by `NAME`: "+
@@ -169,6 +192,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if set.VisibilityDelay < 0 {
 		return o, fmt.Errorf("-visibility-delay %s is negative", set.VisibilityDelay)
+	}
+	o.actionRPS = map[string]float64{}
+	for action, rps := range map[string]float64{"UpdateCallback": updateRPS, "DescribeCallback": describeRPS, "DeleteCallback": deleteRPS} {
+		if rps < 0 {
+			return o, fmt.Errorf("the limit of %s, %g, is negative", action, rps)
+		}
+		if rps > 0 {
+			o.actionRPS[action] = rps
+		}
 	}
 	var err error
 	if o.readings, err = liveemu.ReadingByName(*preset); err != nil {
@@ -210,7 +242,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	cfg := liveemu.Config{RequestsPerSecond: o.rps, NoDemoAccount: sd.NoDemoAccount, MaxRequestLog: requestLogSize, Readings: o.readings}
+	cfg := liveemu.Config{RequestsPerSecond: o.rps, ActionRequestsPerSecond: o.actionRPS, Gateway: o.gateway, RetryAfter: o.retryAfter,
+		NoDemoAccount: sd.NoDemoAccount, MaxRequestLog: requestLogSize, Readings: o.readings}
 	if o.rps <= 0 {
 		cfg.RequestsPerSecond = -1
 	}
@@ -272,6 +305,14 @@ func printBanner(w io.Writer, endpoint string, o options, a shownAccount) {
 	limit := fmt.Sprintf("%g requests/s per account", o.rps)
 	if o.rps <= 0 {
 		limit = "no rate limit"
+	}
+	for _, action := range []string{"UpdateCallback", "DescribeCallback", "DeleteCallback"} {
+		if rps, ok := o.actionRPS[action]; ok {
+			limit += fmt.Sprintf(", %s %g/s", action, rps)
+		}
+	}
+	if o.rps > 0 || len(o.actionRPS) > 0 {
+		limit += ", counted by " + o.gateway.String()
 	}
 	fmt.Fprintf(w, "Volcengine Live API emulator (UpdateCallback, DescribeCallback, DeleteCallback; %s)\n", limit)
 	fmt.Fprintf(w, "  endpoint:   %s\n", endpoint)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -216,8 +217,14 @@ func TestParseFlagsReadings(t *testing.T) {
 	}
 
 	o, err := parseFlags([]string{"-listen", "127.0.0.1:9", "-rps", "2.5", "-seed", "s.json", "-ready-file", "r"}, io.Discard)
-	if err != nil || o.listen != "127.0.0.1:9" || o.rps != 2.5 || o.seedFile != "s.json" || o.readyFile != "r" {
+	if err != nil || o.listen != "127.0.0.1:9" || o.rps != 2.5 || o.seedFile != "s.json" || o.readyFile != "r" ||
+		len(o.actionRPS) != 0 || o.gateway != liveemu.TokenBucket || o.retryAfter {
 		t.Errorf("parseFlags = %+v, %v", o, err)
+	}
+	o, err = parseFlags([]string{"-update-rps", "1", "-delete-rps", "0.5", "-describe-rps", "0", "-gateway", "window", "-retry-after"}, io.Discard)
+	if want := map[string]float64{"UpdateCallback": 1, "DeleteCallback": 0.5}; err != nil || !maps.Equal(o.actionRPS, want) ||
+		o.gateway != liveemu.FixedWindow || !o.retryAfter {
+		t.Errorf("parseFlags of the rate limits = %+v, %v", o, err)
 	}
 
 	for _, args := range [][]string{
@@ -227,6 +234,8 @@ func TestParseFlagsReadings(t *testing.T) {
 		{"-callback-type-spelling", "HTTPS"},
 		{"-visibility-delay", "-1s"},
 		{"-mask-keys=maybe"},
+		{"-update-rps", "-1"},
+		{"-gateway", "leaky"},
 		{"extra"},
 	} {
 		if _, err := parseFlags(args, io.Discard); err == nil {
@@ -356,5 +365,19 @@ func TestRunServesTheRequestLog(t *testing.T) {
 	}
 	if got[1].HTTPStatus != 404 || got[1].Code != "ResourceNotFound.VhostNotExist" {
 		t.Errorf("second request logged as %+v, want the 404 answer", got[1])
+	}
+}
+
+// The banner says which limits the emulator plays and how it counts them.
+func TestBannerShowsTheLimits(t *testing.T) {
+	t.Parallel()
+	o, err := parseFlags([]string{"-update-rps", "1", "-gateway", "window"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	printBanner(&out, "http://127.0.0.1:1", o, shownAccount{Account: liveemu.Account{AccessKey: "AK", SecretKey: "SK"}})
+	if want := "10 requests/s per account, UpdateCallback 1/s, counted by window"; !strings.Contains(out.String(), want) {
+		t.Errorf("banner lacks %q:\n%s", want, &out)
 	}
 }
