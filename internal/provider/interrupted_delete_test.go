@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -257,67 +258,87 @@ func TestInterruptedDeleteCancelledAtEveryStep(t *testing.T) {
 func TestInterruptedDeleteKilledAtEveryStep(t *testing.T) {
 	t.Parallel()
 	for name, r := range readingsWithoutMasks(t) {
-		for _, c := range cuts {
-			for _, next := range []string{"journal", "private state"} {
-				t.Run(name+"/"+c.name+"/"+next, func(t *testing.T) {
-					t.Parallel()
-					emu, g := newGatedEmulator(t, r)
-					seedNeighbours(t, emu, r)
-					before := emu.All()
-					client := emu.quickClient(t)
-					data := newProviderData(client, emu.journal(client), nil)
-					if c.step == "" {
-						g.close()
-					}
-					reached := c.at(data.deleter, g.close)
-
-					_, owed := data.deleter.delete(context.Background(), pushKey, nil, nil)
-					g.open()
-					_, present := emu.Get(vhost, "", "push")
-					if c.step != "" && reached() && present == c.deletes {
-						t.Fatalf("killed %s, the target is stored: %v", c.name, present)
-					}
-					want := before
-					if !present {
-						want = without(before, isTarget)
-					}
-
-					var diags diag.Diagnostics
-					switch next {
-					case "journal":
-						// The next run on this machine, for any command.
-						diags = recoverJournal(context.Background(), client, emu.journal(client), 0)
-					case "private state":
-						// The next destroy on another machine.
-						if owed == nil {
-							// Killed before it could owe anything.
-							if err := sameExceptCreateTime(want, emu.All()); err != nil {
-								t.Error(err)
-							}
-							return
-						}
-						// That destroy deletes the target too, if the cut
-						// one had not.
-						want = without(before, isTarget)
-						other := newProviderData(client, journal.Open(t.TempDir(), client.Endpoint(), client.AccessKey()), nil)
-						diags, owed = other.deleter.delete(context.Background(), pushKey, nil, owed)
-						if owed != nil {
-							t.Errorf("the completed delete still owes %+v", owed)
-						}
-					}
-					if diags.HasError() {
-						t.Fatalf("the next run failed: %v", diags)
-					}
-					if err := sameExceptCreateTime(want, emu.All()); err != nil {
-						t.Error(err)
-					}
-					if next == "journal" {
-						if n := len(pendingEntries(t, emu.journal(client))); n != 0 {
-							t.Errorf("%d journal entries left after recovery", n)
-						}
-					}
-				})
+		for _, tg := range cutTargets(r) {
+			for _, c := range cuts {
+				for _, next := range []string{"journal", "private state"} {
+					t.Run(name+"/"+tg.key.String()+"/"+c.name+"/"+next, func(t *testing.T) {
+						t.Parallel()
+						killAndRecover(t, r, tg, c, next)
+					})
+				}
 			}
+		}
+	}
+}
+
+// cutTarget is the configuration whose delete is cut: the vhost-wide one,
+// or the push domain's; is tells the stored configuration it names.
+type cutTarget struct {
+	key callbackKey
+	is  func(liveemu.Callback) bool
+}
+
+func cutTargets(r liveemu.Readings) []cutTarget {
+	domain := isTarget
+	if r.DomainModel == liveemu.DomainSeparate {
+		domain = func(c liveemu.Callback) bool { return c.Domain == liveemu.DemoDomain && c.MessageType == "push" }
+	}
+	return []cutTarget{{key: pushKey, is: isTarget}, {key: domainKey, is: domain}}
+}
+
+func killAndRecover(t *testing.T, r liveemu.Readings, tg cutTarget, c cut, next string) {
+	emu, g := newGatedEmulator(t, r)
+	seedNeighbours(t, emu, r)
+	before := emu.All()
+	client := emu.quickClient(t)
+	data := newProviderData(client, emu.journal(client), nil)
+	if c.step == "" {
+		g.close()
+	}
+	reached := c.at(data.deleter, g.close)
+
+	_, owed := data.deleter.delete(context.Background(), tg.key, nil, nil)
+	g.open()
+	present := slices.ContainsFunc(emu.All(), tg.is)
+	if c.step != "" && reached() && present == c.deletes {
+		t.Fatalf("killed %s, the target is stored: %v", c.name, present)
+	}
+	want := before
+	if !present {
+		want = without(before, tg.is)
+	}
+
+	var diags diag.Diagnostics
+	switch next {
+	case "journal":
+		// The next run on this machine, for any command.
+		diags = recoverJournal(context.Background(), client, emu.journal(client), 0)
+	case "private state":
+		// The next destroy on another machine.
+		if owed == nil {
+			// Killed before it could owe anything.
+			if err := sameExceptCreateTime(want, emu.All()); err != nil {
+				t.Error(err)
+			}
+			return
+		}
+		// That destroy deletes the target too, if the cut one had not.
+		want = without(before, tg.is)
+		other := newProviderData(client, journal.Open(t.TempDir(), client.Endpoint(), client.AccessKey()), nil)
+		diags, owed = other.deleter.delete(context.Background(), tg.key, nil, owed)
+		if owed != nil {
+			t.Errorf("the completed delete still owes %+v", owed)
+		}
+	}
+	if diags.HasError() {
+		t.Fatalf("the next run failed: %v", diags)
+	}
+	if err := sameExceptCreateTime(want, emu.All()); err != nil {
+		t.Error(err)
+	}
+	if next == "journal" {
+		if n := len(pendingEntries(t, emu.journal(client))); n != 0 {
+			t.Errorf("%d journal entries left after recovery", n)
 		}
 	}
 }
