@@ -97,28 +97,41 @@ func (r *report) String() string {
 			fmt.Fprintf(&b, ", %.0f %% of requests faulted", c.c.faultRate*100)
 		}
 		b.WriteString("):\n")
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		for _, t := range c.targets() {
-			status := "ok"
-			if !t.met {
-				status = "MISS"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", status, t.what, t.got, t.limit)
-		}
-		_ = tw.Flush()
+		writeTargets(&b, c.targets())
 	}
 	return b.String()
+}
+
+// writeTargets writes one line per target: ok or MISS, what was measured,
+// the figure and the limit.
+func writeTargets(b *strings.Builder, targets []target) {
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, t := range targets {
+		status := "ok"
+		if !t.met {
+			status = "MISS"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", status, t.what, t.got, t.limit)
+	}
+	_ = tw.Flush()
+}
+
+// missed lists the targets of case name that were missed, one line each.
+func missed(name string, targets []target) []string {
+	var out []string
+	for _, t := range targets {
+		if !t.met {
+			out = append(out, fmt.Sprintf("%s: %s is %s, target %s", name, t.what, t.got, t.limit))
+		}
+	}
+	return out
 }
 
 // misses lists every target missed, one line each.
 func (r *report) misses() []string {
 	var out []string
 	for _, c := range r.cases {
-		for _, t := range c.targets() {
-			if !t.met {
-				out = append(out, fmt.Sprintf("%s: %s is %s, target %s", c.c.name, t.what, t.got, t.limit))
-			}
-		}
+		out = append(out, missed(c.c.name, c.targets())...)
 	}
 	return out
 }

@@ -315,15 +315,7 @@ func (r *sharedReport) String() string {
 			fmt.Fprintf(&b, ", %s at %g/s", action, l)
 		}
 		b.WriteString("):\n")
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		for _, t := range s.targets() {
-			status := "ok"
-			if !t.met {
-				status = "MISS"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", status, t.what, t.got, t.limit)
-		}
-		_ = tw.Flush()
+		writeTargets(&b, s.targets())
 	}
 	return b.String()
 }
@@ -331,11 +323,7 @@ func (r *sharedReport) String() string {
 func (r *sharedReport) misses() []string {
 	var out []string
 	for _, s := range r.runs {
-		for _, t := range s.targets() {
-			if !t.met {
-				out = append(out, fmt.Sprintf("%s: %s is %s, target %s", s.c.name, t.what, t.got, t.limit))
-			}
-		}
+		out = append(out, missed(s.c.name, s.targets())...)
 	}
 	return out
 }
