@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -44,6 +45,7 @@ func main() {
 	if !debug {
 		guard := provider.NewExitGuard()
 		finishBeforeExit(guard)
+		endWithTerraform(guard)
 		opts = append(opts, provider.WithExitGuard(guard))
 	}
 	server, err := provider.NewProtocol6Server(version, opts...)()
@@ -103,3 +105,32 @@ func finishBeforeExit(guard *provider.ExitGuard) {
 // exitOnSIGTERM is the exit status of a process ended by SIGTERM, as a
 // shell reports it.
 const exitOnSIGTERM = 128 + 15
+
+// parentCheckEvery is how often the provider looks whether the terraform
+// process that started it is still there. It assumes Terraform ends its
+// providers itself whenever it can; this is for when it could not (it was
+// killed). Looking too seldom leaves an orphaned provider around a while
+// longer; it costs nothing else.
+const parentCheckEvery = time.Second
+
+// endWithTerraform ends the process once the terraform process that started
+// it is gone (the process has a new parent), after the deletes that must
+// finish have: nothing else would end it, since the plugin server does not
+// notice that its client died. On Windows a process keeps its parent's ID,
+// so there the provider ends as the plugin server makes it.
+func endWithTerraform(guard *provider.ExitGuard) {
+	parent := os.Getppid()
+	go func() {
+		tick := time.NewTicker(parentCheckEvery)
+		defer tick.Stop()
+		for range tick.C {
+			if os.Getppid() == parent {
+				continue
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), provider.FinishBound)
+			guard.Wait(ctx)
+			cancel()
+			os.Exit(1)
+		}
+	}()
+}

@@ -247,6 +247,8 @@ func runCut(t *testing.T, h *tfrun.Harness, reading, cut string) {
 		pid := <-orphan
 		defer func() { _ = syscall.Kill(pid, syscall.SIGKILL) }()
 		waitForJournal(t, ctx, j)
+		// Done, the orphaned provider ends by itself.
+		waitForExit(t, ctx, pid)
 	}
 	lostNow := lost(emu)
 	pending, _ := j.Pending()
@@ -274,9 +276,29 @@ func runCut(t *testing.T, h *tfrun.Harness, reading, cut string) {
 	}
 }
 
+// waitForExit waits for the process pid, not a child of this one, to end.
+func waitForExit(t *testing.T, ctx context.Context, pid int) {
+	t.Helper()
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		// Already gone.
+		return
+	}
+	defer unix.Close(fd)
+	// A process's pidfd becomes readable when it ends.
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for {
+		if n, _ := unix.Poll(fds, 1000); n > 0 {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the orphaned provider %d did not end", pid)
+		}
+	}
+}
+
 // waitForJournal waits until the journal holds no entry: the orphaned
-// provider has finished its write-back. An orphaned provider does not end
-// by itself, so its end is no event to wait for.
+// provider has finished its write-back.
 func waitForJournal(t *testing.T, ctx context.Context, j *journal.Journal) {
 	t.Helper()
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
