@@ -85,9 +85,14 @@ func BenchmarkLifecycle(b *testing.B) {
 			b.ReportMetric(float64(max(last.apply.PeakRSS, last.refresh.PeakRSS, last.destroy.PeakRSS))/mib, "provider-peak-MiB")
 		})
 	}
-	text := rep.String()
+	publish(b, resultsPath(h.Root, "BENCH_RESULTS", "bench-results.txt"), rep.String(), rep.misses())
+}
+
+// publish prints a benchmark's table, writes it to path and fails the
+// benchmark for each target missed.
+func publish(b *testing.B, path, text string, misses []string) {
+	b.Helper()
 	fmt.Print("\n" + text)
-	path := resultsPath(h.Root)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		b.Fatalf("creating the results folder: %v", err)
 	}
@@ -95,7 +100,7 @@ func BenchmarkLifecycle(b *testing.B) {
 		b.Fatalf("writing the results: %v", err)
 	}
 	fmt.Printf("results written to %s\n", path)
-	for _, miss := range rep.misses() {
+	for _, miss := range misses {
 		b.Error(miss)
 	}
 }
@@ -127,10 +132,10 @@ func harness(tb testing.TB) *tfrun.Harness {
 
 // resultsPath is BENCH_RESULTS, taken relative to the module root like every
 // other path of the make targets, or build/bench-results.txt.
-func resultsPath(root string) string {
-	p := os.Getenv("BENCH_RESULTS")
+func resultsPath(root, env, name string) string {
+	p := os.Getenv(env)
 	if p == "" {
-		p = filepath.Join("build", "bench-results.txt")
+		p = filepath.Join("build", name)
 	}
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(root, p)

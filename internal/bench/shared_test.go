@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,25 +142,7 @@ func BenchmarkSharedAccount(b *testing.B) {
 			b.ReportMetric(float64(last.apply.Throttled+last.destroy.Throttled), "throttled")
 		})
 	}
-	text := rep.String()
-	fmt.Print("\n" + text)
-	path := os.Getenv("BENCH_SHARED_RESULTS")
-	if path == "" {
-		path = filepath.Join("build", "bench-shared-results.txt")
-	}
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(h.Root, path)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		b.Fatalf("creating the results folder: %v", err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		b.Fatalf("writing the results: %v", err)
-	}
-	fmt.Printf("results written to %s\n", path)
-	for _, miss := range rep.misses() {
-		b.Error(miss)
-	}
+	publish(b, resultsPath(h.Root, "BENCH_SHARED_RESULTS", "bench-shared-results.txt"), rep.String(), rep.misses())
 }
 
 // TestSharedAccountShort is the call-count version for go test: three
